@@ -1,0 +1,73 @@
+"""Waiting for a long-running operation in the command itself.
+
+The CLI's own LongRunningOperation would drive a returned poller, but it treats a 404 while
+polling as success for any delete and prints a generic message on Ctrl-C. Driving the poller
+here lets a failed, canceled or interrupted operation say what state the binding is in.
+"""
+
+from azure.cli.core.azclierror import AzureResponseError, ManualInterrupt
+from azure.core.exceptions import HttpResponseError
+from knack.log import get_logger
+
+from ._errors import error_code_and_message
+
+logger = get_logger(__name__)
+
+_FAILED_STATES = ("failed", "canceled", "cancelled")
+
+
+def operation_status(error):
+    """Return the operation's status ('Failed', 'Canceled') if the error came from one, else None."""
+    response = getattr(error, "response", None)
+    try:
+        body = response.json() if response is not None else None
+    except (ValueError, TypeError, AttributeError):
+        return None
+    if isinstance(body, dict):
+        status = body.get("status") or (body.get("properties") or {}).get("provisioningState")
+        if isinstance(status, str) and status.lower() in _FAILED_STATES:
+            return status
+    return None
+
+
+def wait_for(cli_ctx, poller, *, description, follow_command, inspect_command, handle_http_error):
+    """Wait for ``poller`` with a progress indicator and return its result.
+
+    ``description`` names the operation ("creating identity binding 'x' on cluster 'c'").
+    ``follow_command`` is the command that follows the operation after Ctrl-C, and
+    ``inspect_command`` shows the binding after a failure. ``handle_http_error`` turns any other
+    HttpResponseError into a CLI error.
+    """
+    from azure.cli.core.commands.progress import IndeterminateProgressBar
+
+    progress = IndeterminateProgressBar(cli_ctx, message="Running")
+    if cli_ctx.only_show_errors:
+        progress = None
+    try:
+        if progress:
+            progress.begin()
+        while not poller.done():
+            if progress:
+                progress.update_progress()
+            poller.wait(0.2)
+        result = poller.result()
+    except KeyboardInterrupt:
+        if progress:
+            progress.stop()
+        raise ManualInterrupt(
+            "Stopped waiting, but the operation goes on in Azure: {}. Follow it with: {}".format(
+                description, follow_command))
+    except HttpResponseError as error:
+        if progress:
+            progress.stop()
+        status = operation_status(error)
+        if status:
+            code, message = error_code_and_message(error)
+            raise AzureResponseError(
+                "{} ended in state '{}': {} ({}). Inspect the binding with: {}".format(
+                    description[:1].upper() + description[1:], status, message, code or "no error code",
+                    inspect_command))
+        raise handle_http_error(error)
+    if progress:
+        progress.end()
+    return result

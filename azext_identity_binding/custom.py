@@ -1,0 +1,256 @@
+"""One function per `az aks identity-binding` command: the steps, not the details.
+
+Clients and azure.mgmt packages are imported inside the functions so that loading the
+command table stays cheap.
+"""
+
+import time
+
+from azure.cli.core.azclierror import (
+    AzureResponseError,
+    InvalidArgumentValueError,
+    RequiredArgumentMissingError,
+)
+from azure.core.exceptions import HttpResponseError
+from knack.log import get_logger
+
+from . import _errors
+from ._lro import wait_for
+
+logger = get_logger(__name__)
+
+FEDERATED_CREDENTIAL_NAME = "aks-identity-binding"
+
+
+def _binding_args(resource_group_name, cluster_name, binding_name):
+    return "-g {} --cluster-name {} -n {}".format(resource_group_name, cluster_name, binding_name)
+
+
+def _error_handler(action, resource_group_name, cluster_name, binding_name=None):
+    def handle(error):
+        return _errors.from_http_error(error, action, binding_name=binding_name, cluster_name=cluster_name,
+                                       resource_group_name=resource_group_name)
+    return handle
+
+
+def create_identity_binding(cmd, client, resource_group_name, cluster_name, binding_name,
+                            managed_identity_resource_id, skip_preflight=False, no_wait=False):
+    action = "Creating identity binding '{}' on cluster '{}'".format(binding_name, cluster_name)
+    handle_error = _error_handler(action, resource_group_name, cluster_name, binding_name)
+    binding_args = _binding_args(resource_group_name, cluster_name, binding_name)
+
+    if not skip_preflight:
+        from .preflight import run_create_preflight
+        run_create_preflight(cmd.cli_ctx, client, resource_group_name, cluster_name, managed_identity_resource_id)
+
+    parameters = {"properties": {"managedIdentity": {"resourceId": managed_identity_resource_id}}}
+    try:
+        poller = client.begin_create_or_update(resource_group_name, cluster_name, binding_name, parameters,
+                                               polling=not no_wait)
+    except HttpResponseError as error:
+        raise handle_error(error)
+
+    if no_wait:
+        logger.warning("The binding is being created. Wait for it with: az aks identity-binding wait %s --created",
+                       binding_args)
+        return None
+
+    binding = wait_for(
+        cmd.cli_ctx, poller,
+        description="creating identity binding '{}' on cluster '{}'".format(binding_name, cluster_name),
+        follow_command="az aks identity-binding wait {} --created".format(binding_args),
+        inspect_command="az aks identity-binding show {}".format(binding_args),
+        handle_http_error=handle_error)
+    _log_next_steps(binding_args)
+    return binding
+
+
+def _log_next_steps(binding_args):
+    from .kubernetes import POD_ANNOTATION, POD_LABEL
+    logger.warning(
+        "Next, let service accounts in the cluster use the identity (repeat --service-account for each one):\n"
+        "  az aks identity-binding generate-rbac %s --service-account NAMESPACE/NAME -o yaml | kubectl apply -f -\n"
+        "Then give each pod the label %s: \"%s\" and the annotation %s: \"%s\".",
+        binding_args, POD_LABEL[0], POD_LABEL[1], POD_ANNOTATION[0], POD_ANNOTATION[1])
+
+
+def show_identity_binding(cmd, client, resource_group_name, cluster_name, binding_name):
+    try:
+        return client.get(resource_group_name, cluster_name, binding_name)
+    except HttpResponseError as error:
+        raise _not_found_or_error(cmd, client, error, "Reading identity binding '{}'".format(binding_name),
+                                  resource_group_name, cluster_name, binding_name)
+
+
+def list_identity_bindings(cmd, client, resource_group_name, cluster_name):
+    try:
+        return list(client.list_by_managed_cluster(resource_group_name, cluster_name))
+    except HttpResponseError as error:
+        raise _not_found_or_error(cmd, client, error,
+                                  "Listing the identity bindings of cluster '{}'".format(cluster_name),
+                                  resource_group_name, cluster_name)
+
+
+def _not_found_or_error(cmd, client, error, action, resource_group_name, cluster_name, binding_name=None):
+    """Return the CLI error for a failed read; explain a 404 that is neither binding nor cluster."""
+    if error.status_code == 404 and not _errors.is_missing_cluster(error):
+        code, _ = _errors.error_code_and_message(error)
+        if not (binding_name and (code or "").lower() == "notfound"):
+            from .preflight import explain_unexpected_not_found
+            explained = explain_unexpected_not_found(cmd.cli_ctx, client, error, action, resource_group_name,
+                                                     cluster_name)
+            if explained is not None:
+                return explained
+    return _errors.from_http_error(error, action, binding_name=binding_name, cluster_name=cluster_name,
+                                   resource_group_name=resource_group_name)
+
+
+def delete_identity_binding(cmd, client, resource_group_name, cluster_name, binding_name, no_wait=False):
+    action = "Deleting identity binding '{}' from cluster '{}'".format(binding_name, cluster_name)
+    handle_error = _error_handler(action, resource_group_name, cluster_name, binding_name)
+    binding_args = _binding_args(resource_group_name, cluster_name, binding_name)
+
+    # Read the binding first: its identity goes into the note on the federated credential, and a
+    # missing binding or cluster is reported before anything is deleted.
+    try:
+        binding = client.get(resource_group_name, cluster_name, binding_name)
+    except HttpResponseError as error:
+        if error.status_code == 404 and not _errors.is_missing_cluster(error):
+            logger.warning("Identity binding '%s' was not found in cluster '%s' (resource group '%s'); "
+                           "nothing was deleted.", binding_name, cluster_name, resource_group_name)
+            return None
+        raise handle_error(error)
+
+    try:
+        poller = client.begin_delete(resource_group_name, cluster_name, binding_name, polling=not no_wait)
+    except HttpResponseError as error:
+        raise handle_error(error)
+
+    if no_wait:
+        logger.warning("The binding is being deleted. Wait for it with: az aks identity-binding wait %s --deleted",
+                       binding_args)
+    else:
+        wait_for(cmd.cli_ctx, poller,
+                 description="deleting identity binding '{}' from cluster '{}'".format(binding_name, cluster_name),
+                 follow_command="az aks identity-binding wait {} --deleted".format(binding_args),
+                 inspect_command="az aks identity-binding show {}".format(binding_args),
+                 handle_http_error=handle_error)
+    _log_credential_note(binding)
+    return None
+
+
+def _log_credential_note(binding):
+    identity_id = ((binding.get("properties") or {}).get("managedIdentity") or {}).get("resourceId") or ""
+    parts = identity_id.split("/")
+    if len(parts) < 9:
+        return
+    group, identity = parts[4], parts[8]
+    logger.warning(
+        "The federated credential '%s' stays on identity '%s': every binding of that identity, on any cluster, "
+        "shares it. Once no binding uses the identity, remove it with:\n"
+        "  az identity federated-credential delete -g %s --identity-name %s -n %s --yes",
+        FEDERATED_CREDENTIAL_NAME, identity, group, identity, FEDERATED_CREDENTIAL_NAME)
+
+
+def wait_identity_binding(cmd, client, resource_group_name, cluster_name, binding_name,  # pylint: disable=too-many-arguments
+                          timeout=3600, interval=30, deleted=False, created=False, updated=False, exists=False,
+                          custom=None):
+    """Poll the binding until the condition holds; exit non-zero on timeout or failure."""
+    if not any([created, updated, deleted, exists, custom]):
+        raise RequiredArgumentMissingError("Give a condition: --created, --updated, --deleted, --exists or "
+                                           "--custom JMESPATH.")
+    if interval <= 0 or timeout <= 0:
+        raise InvalidArgumentValueError("--interval and --timeout must be positive numbers of seconds.")
+
+    action = "Waiting for identity binding '{}'".format(binding_name)
+    deadline = time.monotonic() + timeout
+    state = None
+    while True:
+        binding = None
+        try:
+            binding = client.get(resource_group_name, cluster_name, binding_name)
+        except HttpResponseError as error:
+            # A 404 for the binding or for its cluster both mean the binding is gone.
+            if error.status_code != 404:
+                raise _errors.from_http_error(error, action, binding_name=binding_name, cluster_name=cluster_name,
+                                              resource_group_name=resource_group_name)
+            if deleted:
+                return None
+            state = "not found"
+            if not (created or exists or custom):
+                raise _errors.from_http_error(error, action, binding_name=binding_name, cluster_name=cluster_name,
+                                              resource_group_name=resource_group_name)
+
+        if binding is not None:
+            state = (binding.get("properties") or {}).get("provisioningState") or "unknown"
+            if exists:
+                return None
+            if state.lower() in ("failed", "canceled"):
+                raise AzureResponseError("Identity binding '{}' is in state '{}'. Inspect it with: "
+                                         "az aks identity-binding show {}".format(
+                                             binding_name, state,
+                                             _binding_args(resource_group_name, cluster_name, binding_name)))
+            if (created or updated) and state.lower() == "succeeded":
+                return None
+            if custom and _matches(binding, custom):
+                return None
+
+        if time.monotonic() + interval > deadline:
+            raise AzureResponseError("Timed out after {} seconds waiting for identity binding '{}'; its last state "
+                                     "was '{}'. Run the wait again with a larger --timeout.".format(
+                                         timeout, binding_name, state))
+        time.sleep(interval)
+
+
+def _matches(binding, query):
+    import jmespath
+    try:
+        return bool(jmespath.search(query, binding))
+    except jmespath.exceptions.JMESPathError as error:
+        raise InvalidArgumentValueError("--custom '{}' is not a valid JMESPath query: {}".format(query, error))
+
+
+def generate_rbac(cmd, resource_group_name=None, cluster_name=None, binding_name=None, client_id=None,
+                  service_accounts=None, name_prefix=None, with_service_account=False, tenant_id=None):
+    """Return a Kubernetes List with the ClusterRole and ClusterRoleBinding (and ServiceAccounts)."""
+    from .kubernetes import build_manifests
+
+    if client_id is None:
+        client_id, tenant_id = _identity_from_binding(cmd, resource_group_name, cluster_name, binding_name,
+                                                      tenant_id)
+    elif with_service_account and not tenant_id:
+        tenant_id = _signed_in_tenant(cmd.cli_ctx)
+
+    try:
+        return build_manifests(client_id, service_accounts or [("default", "default")], name_prefix=name_prefix,
+                               tenant_id=tenant_id, with_service_accounts=with_service_account)
+    except ValueError as error:
+        raise InvalidArgumentValueError(str(error))
+
+
+def _identity_from_binding(cmd, resource_group_name, cluster_name, binding_name, tenant_id):
+    if not (resource_group_name and cluster_name and binding_name):
+        raise RequiredArgumentMissingError(
+            "Name the binding with -g, --cluster-name and -n (or --ids), or give --client-id to work offline.")
+    from ._client_factory import cf_identity_bindings
+    client = cf_identity_bindings(cmd.cli_ctx)
+    binding = show_identity_binding(cmd, client, resource_group_name, cluster_name, binding_name)
+
+    identity = (binding.get("properties") or {}).get("managedIdentity") or {}
+    state = (binding.get("properties") or {}).get("provisioningState") or "unknown"
+    if not identity.get("clientId"):
+        raise AzureResponseError(
+            "Identity binding '{}' has no client ID yet (provisioningState '{}'). Wait until it is created with "
+            "'az aks identity-binding wait {} --created', then run this command again.".format(
+                binding_name, state, _binding_args(resource_group_name, cluster_name, binding_name)))
+    return identity["clientId"], tenant_id or identity.get("tenantId")
+
+
+def _signed_in_tenant(cli_ctx):
+    from azure.cli.core._profile import Profile
+    try:
+        return Profile(cli_ctx=cli_ctx).get_subscription()["tenantId"]
+    except Exception as error:  # pylint: disable=broad-except
+        raise RequiredArgumentMissingError(
+            "--with-service-account needs the identity's tenant ID: give --tenant-id, or sign in with 'az login' "
+            "to use your account's tenant ({}).".format(error))

@@ -1,0 +1,2 @@
+# Hand-written ARM clients, one package per api-version, so that moving to a new version
+# touches one folder.
