@@ -129,8 +129,14 @@ class IdentityBindingsClient:
     # Operations
 
     def send_request(self, request, **kwargs):
-        """Send a raw request through the client's pipeline (login, retries, logging)."""
-        return self._client.send_request(request, **kwargs)
+        """Send a raw request through the client's pipeline (login, retries, logging).
+
+        A relative URL such as ``/subscriptions/...`` is resolved against the client's endpoint.
+        """
+        from copy import deepcopy
+        request_copy = deepcopy(request)
+        request_copy.url = self._client.format_url(request_copy.url)
+        return self._client.send_request(request_copy, **kwargs)
 
     def get(self, resource_group_name, cluster_name, binding_name):
         """Return one identity binding as the service's JSON."""
