@@ -163,9 +163,9 @@ def wait_identity_binding(cmd, client, resource_group_name, cluster_name, bindin
         raise InvalidArgumentValueError("--interval and --timeout must be positive numbers of seconds.")
 
     action = "Waiting for identity binding '{}'".format(binding_name)
-    deadline = time.monotonic() + timeout
     state = None
-    while True:
+    # Count polls rather than read the clock, like the CLI's generic wait: one poll per interval.
+    for poll in range(0, timeout, interval):
         binding = None
         try:
             binding = client.get(resource_group_name, cluster_name, binding_name)
@@ -195,11 +195,11 @@ def wait_identity_binding(cmd, client, resource_group_name, cluster_name, bindin
             if custom and _matches(binding, custom):
                 return None
 
-        if time.monotonic() + interval > deadline:
-            raise AzureResponseError("Timed out after {} seconds waiting for identity binding '{}'; its last state "
-                                     "was '{}'. Run the wait again with a larger --timeout.".format(
-                                         timeout, binding_name, state))
-        time.sleep(interval)
+        if poll + interval < timeout:
+            time.sleep(interval)
+
+    raise AzureResponseError("Timed out after {} seconds waiting for identity binding '{}'; its last state was "
+                             "'{}'. Run the wait again with a larger --timeout.".format(timeout, binding_name, state))
 
 
 def _matches(binding, query):
