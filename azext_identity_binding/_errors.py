@@ -5,6 +5,8 @@ and returns an ``azure.cli.core.azclierror`` instance for the caller to raise. T
 the exit code: ResourceNotFoundError exits 3, every other class exits 1.
 """
 
+import re
+
 from azure.cli.core.azclierror import (
     AzureResponseError,
     BadRequestError,
@@ -14,6 +16,7 @@ from azure.cli.core.azclierror import (
 
 from ._validators import BINDING_NAME_RULE
 
+_NAME_WORD = re.compile(r"\bname\b", re.IGNORECASE)
 FIC_WRITE_PERMISSION = "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write"
 CLUSTER_WRITE_PERMISSION = "Microsoft.ContainerService/managedClusters/write"
 
@@ -84,7 +87,7 @@ def from_http_error(error, action, *, binding_name=None, cluster_name=None, reso
             "{} A binding cannot change its managed identity: delete it with 'az aks identity-binding "
             "delete -g {} --cluster-name {} -n {}' and create it again with the new identity.".format(
                 summary, resource_group_name, cluster_name, binding_name))
-    if status == 400 and binding_name and "name" in (message or "").lower():
+    if status == 400 and binding_name and _NAME_WORD.search(message or ""):
         return BadRequestError("{} Identity binding names: {}.".format(summary, BINDING_NAME_RULE))
     if status == 403:
         return ForbiddenError(

@@ -32,7 +32,7 @@ _CLUSTER_NAME = re.compile(r"^[a-zA-Z0-9]$|^[a-zA-Z0-9][-_a-zA-Z0-9]{0,61}[a-zA-
 
 
 def is_guid(value):
-    return bool(_GUID.match(value or ""))
+    return bool(_GUID.fullmatch(value or ""))
 
 
 def _strip(value, option):
@@ -63,7 +63,7 @@ def parse_identity_resource_id(value):
     if value.lower().startswith("subscriptions/"):
         raise ValueError("{} value '{}' is missing the leading '/'. {}".format(option, value, expected))
 
-    match = _RESOURCE_ID.match(value.rstrip("/"))
+    match = _RESOURCE_ID.fullmatch(value.rstrip("/"))
     if not match:
         raise ValueError("{} value '{}' is not a resource ID. {}".format(option, value, expected))
 
@@ -77,7 +77,7 @@ def parse_identity_resource_id(value):
         raise ValueError("{} value '{}' has subscription '{}', which is not a GUID. {}".format(
             option, value, match.group("subscription"), expected))
     for part, label in (("group", "resource group"), ("name", "identity name")):
-        if not _ARM_NAME.match(match.group(part)):
+        if not _ARM_NAME.fullmatch(match.group(part)):
             raise ValueError("{} value '{}' has an invalid {} '{}': use letters, digits and _ . ( ) -. {}".format(
                 option, value, label, match.group(part), expected))
 
@@ -97,15 +97,15 @@ def check_binding_name(value):
     if len(value) > 63:
         raise ValueError("Identity binding name '{}' has {} characters, more than 63. Use {}.".format(
             value, len(value), BINDING_NAME_RULE))
-    if not _BINDING_NAME.match(value):
-        hint = " Try '{}'.".format(value.lower()) if _BINDING_NAME.match(value.lower()) else ""
+    if not _BINDING_NAME.fullmatch(value):
+        hint = " Try '{}'.".format(value.lower()) if _BINDING_NAME.fullmatch(value.lower()) else ""
         raise ValueError("Identity binding name '{}' is invalid. Use {}.{}".format(value, BINDING_NAME_RULE, hint))
     return value
 
 
 def check_cluster_name(value):
     value = _strip(value or "", "--cluster-name")
-    if not _CLUSTER_NAME.match(value):
+    if not _CLUSTER_NAME.fullmatch(value):
         raise ValueError("Cluster name '{}' is invalid. Use {}.".format(value, CLUSTER_NAME_RULE))
     return value
 

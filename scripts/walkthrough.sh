@@ -95,5 +95,19 @@ step "Delete the binding"
 run "$az" aks identity-binding delete -g "$rg" --cluster-name "$cluster" -n my-first-ib --yes
 run "$az" aks identity-binding list -g "$rg" --cluster-name "$cluster" -o table
 
+step "Mistakes are caught with the fix in the message"
+expect_exit() {
+  local expected=$1
+  shift
+  printf '\n$ %s\n' "$*"
+  local status=0
+  "$@" || status=$?
+  echo "(exit code $status)"
+  [[ $status == "$expected" ]] || { echo "Expected exit code $expected." >&2; exit 1; }
+}
+expect_exit 3 "$az" aks identity-binding show -g "$rg" --cluster-name "$cluster" -n my-first-ib --only-show-errors
+expect_exit 2 "$az" aks identity-binding create -g "$rg" --cluster-name "$cluster" -n my-first-ib --only-show-errors \
+  --managed-identity-resource-id 00696361-d672-5924-b8dd-47d5aa37ec67
+
 step "Done"
 echo "The walkthrough finished; the emulator is being stopped."

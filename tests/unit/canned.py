@@ -1,8 +1,8 @@
 """Canned HTTP responses for the vendored client, served by a fake azure-core transport.
 
-The transport sends nothing over the network: it records each request, answers with the next
-canned reply in its queue, and fails the test when a request goes to another host or when the
-queue runs dry. Its ``sleep`` records the delay instead of sleeping, so polling and retries run
+The transport sends nothing over the network. It records each request, returns the next canned
+reply in its queue, and fails the test when a request goes to another host or when the queue is
+empty. Its ``sleep`` records the delay instead of sleeping, so polling and retries run
 at full speed and the delays can be checked.
 """
 
@@ -16,7 +16,7 @@ from azure.core.utils import case_insensitive_dict
 
 from azext_identity_binding.vendored_sdks.v2026_08_02_preview import IdentityBindingsClient
 
-# The .test top-level domain is reserved (RFC 2606), so no real host can answer these URLs.
+# The .test top-level domain is reserved (RFC 2606), so these URLs reach no real host.
 BASE_URL = "https://arm.test"
 
 SUBSCRIPTION = "0b1f6471-1bf0-4dda-aec3-cb9272f09590"
@@ -43,7 +43,7 @@ OPERATION_RESULT_URL = (BASE_URL + "/subscriptions/{}/providers/Microsoft.Contai
 
 
 class FakeCredential:
-    """Credential that hands out a fixed token and counts the scopes it was asked for."""
+    """Credential that hands out a fixed token and records the scopes it was requested for."""
 
     def __init__(self):
         self.scopes = []
@@ -72,13 +72,16 @@ class CannedResponse(HttpResponseImpl):
 
 
 class Reply:
-    """One canned reply: status code, headers and body, not yet bound to a request."""
+    """One canned reply, not yet bound to a request: a str body is sent as HTML, anything else as JSON."""
 
     def __init__(self, status_code, body=None, headers=None):
         self.status_code = status_code
         self.headers = dict(headers or {})
         if body is None:
             self.content = b""
+        elif isinstance(body, str):
+            self.content = body.encode("utf-8")
+            self.headers.setdefault("Content-Type", "text/html; charset=utf-8")
         else:
             self.content = json.dumps(body).encode("utf-8")
             self.headers.setdefault("Content-Type", "application/json; charset=utf-8")
@@ -88,7 +91,7 @@ class Reply:
 
 
 class CannedTransport(HttpTransport):
-    """Transport that answers from a queue of Reply objects and records requests and sleeps."""
+    """Transport that returns queued Reply objects and records requests and sleeps."""
 
     def __init__(self, replies):
         self.replies = list(replies)
@@ -125,7 +128,7 @@ def path_of(url):
 
 
 def make_client(replies, **kwargs):
-    """Return (client, transport) with the transport answering ``replies`` in order."""
+    """Return (client, transport) with the transport returning ``replies`` in order."""
     transport = CannedTransport(replies)
     kwargs.setdefault("polling_interval", 0)
     client = IdentityBindingsClient(FakeCredential(), SUBSCRIPTION, base_url=BASE_URL, transport=transport, **kwargs)
@@ -133,7 +136,7 @@ def make_client(replies, **kwargs):
 
 
 def binding(state="Succeeded", name=BINDING, **extra):
-    """Return a binding's JSON as the service sends it; Creating bindings have no client ID or issuer yet."""
+    """Return a binding's JSON as the service sends it. A Creating binding has no client ID or issuer yet."""
     identity = {"resourceId": IDENTITY_ID}
     properties = {"managedIdentity": identity, "provisioningState": state}
     if state != "Creating":

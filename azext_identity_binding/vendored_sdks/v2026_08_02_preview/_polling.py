@@ -30,3 +30,12 @@ class GrowingIntervalPolling(ARMPolling):
         delay = self._schedule[min(self._poll_count, len(self._schedule) - 1)]
         self._poll_count += 1
         return delay
+
+    def _parse_resource(self, pipeline_response):
+        # With final-state-via: location, a Location header on a PUT's 201 makes the poller end on
+        # that URL, which may answer 204 with no body. The result of a PUT is the resource, so
+        # read it from the PUT's own URL then.
+        initial_request = self._initial_response.http_response.request
+        if not pipeline_response.http_response.body() and initial_request.method == "PUT":
+            pipeline_response = self.request_status(initial_request.url)
+        return super()._parse_resource(pipeline_response)
