@@ -3,4 +3,5 @@
 # test) and rewrite tests/latest/recordings. Arguments go to pytest, e.g. -k walkthrough.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-IB_RECORD=1 exec "$root/scripts/test.sh" "$root/tests/latest" "$@"
+if [[ $# -eq 0 ]]; then set -- "$root/tests/latest"; fi
+IB_RECORD=1 exec "$root/scripts/test.sh" "$@"

@@ -154,8 +154,9 @@ class IdentityBindingScenarioTest(ScenarioTest):
         self.cli_ctx.cloud.endpoints.resource_manager = self.emulator.url.rstrip("/") + "/"
 
     def build_scenario(self):
-        """Return the scenario the emulator starts with; a test adds to it with use_scenario()."""
-        return default_scenario()
+        """Return the scenario the emulator starts with: the default, with the test's @with_scenario changes."""
+        test_method = getattr(self, self._testMethodName)
+        return default_scenario(**getattr(test_method, "scenario_changes", {}))
 
     def use_scenario(self, changes):
         """Merge changes (resources, settings, faults) into the running emulator; nothing in playback."""
@@ -177,6 +178,14 @@ class IdentityBindingScenarioTest(ScenarioTest):
     def assert_no_put(self):
         puts = [path for method, path in self.sent_requests("PUT") if "/identityBindings/" in path]
         self.assertEqual(puts, [], "a PUT was sent: {}".format(puts))
+
+
+def with_scenario(**changes):
+    """Start the emulator of the decorated test with these top-level scenario keys replaced."""
+    def decorate(test_method):
+        test_method.scenario_changes = changes
+        return test_method
+    return decorate
 
 
 def default_scenario(**overrides):
