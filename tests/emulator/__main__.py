@@ -12,6 +12,7 @@ import signal
 import sys
 import threading
 
+from .faults import FaultError
 from .scenario import ScenarioError
 from .server import Emulator
 
@@ -24,7 +25,7 @@ def parse_arguments(argv):
         description="Serve a local Azure Resource Manager and login emulator on 127.0.0.1.",
     )
     parser.add_argument("--port", type=int, default=0,
-                        help="TCP port on 127.0.0.1 to listen on; 0 (the default) picks a free one.")
+                        help="TCP port on 127.0.0.1 to listen on. 0 (the default) picks a free one.")
     parser.add_argument("--scenario", help="JSON scenario file to start from.")
     parser.add_argument("--ready-file",
                         help="File to write the ready JSON to once the server accepts requests.")
@@ -33,7 +34,7 @@ def parse_arguments(argv):
                              "folder, removed on exit).")
     parser.add_argument("--log-level", default="INFO",
                         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
-                        help="Level of the log on stderr; DEBUG logs every request line.")
+                        help="Level of the log on stderr. DEBUG logs every request line.")
     return parser.parse_args(argv)
 
 
@@ -53,7 +54,7 @@ def main(argv=None):
     try:
         emulator = Emulator(arguments.scenario, port=arguments.port, workdir=arguments.workdir)
         emulator.start()
-    except (ScenarioError, OSError) as error:
+    except (ScenarioError, FaultError, OSError) as error:
         logger.error("Cannot start the emulator: %s", error)
         return 1
 

@@ -1,6 +1,6 @@
 """Identity bindings and their long-running operations, as the real service behaved.
 
-A create returns 201 in `Creating` with only an `Azure-AsyncOperation` header; a delete returns
+A create returns 201 in `Creating` with only an `Azure-AsyncOperation` header. A delete returns
 202 in `Deleting` with only a `Location` header. An operation finishes lazily: the first request
 after its duration has passed settles it, and the binding changes state in the same step, so
 the operation and the resource never disagree.
@@ -16,7 +16,7 @@ from .state import BINDING_TYPE, MAX_CREDENTIALS, new_etag
 # The operation URLs of the recorded exchange carried this api-version, whatever the request had.
 OPERATION_API_VERSION = "2016-03-30"
 
-# Properties the service computes; a PUT that sends them has them ignored.
+# Properties the service computes. A PUT that sends them has them ignored.
 READ_ONLY_PROPERTIES = {"managedIdentity", "oidcIssuer", "provisioningState"}
 
 
@@ -159,7 +159,8 @@ def get_operation_status(store, request, sub, location, operation_id):
         body["endTime"] = format_time(operation["end"])
     if operation["error"]:
         body["error"] = dict(operation["error"])
-    return Response(200, body)
+    headers = retry_after_header(store) if operation["status"] == "InProgress" else {}
+    return Response(200, body, headers)
 
 
 def get_operation_result(store, request, sub, location, operation_id):
@@ -278,7 +279,7 @@ def operation_url(store, request, operation, kind):
 
 
 def retry_after_header(store):
-    # The real service sent no Retry-After; a scenario may add one to make clients poll sooner.
+    # The real service sent no Retry-After, but a scenario may add one so clients poll sooner.
     seconds = store.settings["retryAfterSeconds"]
     if seconds is None:
         return {}
@@ -337,8 +338,8 @@ def check_no_operation_running(store, binding):
     operation = store.operations.get(binding["operationId"] or "")
     if operation is None or operation["status"] != "InProgress":
         return
-    # NOTE: the service documents 409 OperationNotAllowed for writes to a busy cluster; that it
-    # answers the same for a binding with a running operation is an assumption.
+    # NOTE: AKS documents 409 OperationNotAllowed for writes to a busy cluster. That it returns
+    # the same for a binding with a running operation is an assumption.
     raise ArmError(
         409, "OperationNotAllowed",
         f"Identity binding '{binding['name']}' has a {operation['kind']} operation in progress. "

@@ -9,6 +9,8 @@ from .faults import FaultError
 from .responses import Response
 from .scenario import ScenarioError
 
+# Invalid JSON in any control request is reported as a ScenarioError: the same 400 reply.
+
 
 def handle(emulator, request):
     """Return the response to one control request."""
@@ -40,7 +42,7 @@ def handle(emulator, request):
             if method == "DELETE":
                 emulator.clear_requests()
                 return Response(204)
-    except (ScenarioError, FaultError, ValueError) as error:
+    except (ScenarioError, FaultError) as error:
         return control_error(400, "InvalidControlRequest", str(error))
 
     return control_error(404, "ControlRouteNotFound",
@@ -51,7 +53,7 @@ def read_json(request):
     try:
         return json.loads(request.body or b"{}")
     except ValueError as error:
-        raise ValueError(f"The request body is not valid JSON: {error}") from error
+        raise ScenarioError(f"The request body is not valid JSON: {error}") from error
 
 
 def control_error(status, code, message):

@@ -28,7 +28,7 @@ DEFAULT_HOLD_SECONDS = 300.0
 
 
 class FaultError(ValueError):
-    """An invalid fault rule; the message names the key."""
+    """An invalid fault rule. The message names the key."""
 
 
 class FaultRule:
@@ -124,7 +124,7 @@ class FaultBook:
         self._ids = itertools.count(1)
 
     def add(self, spec):
-        """Validate and add one rule or a list of rules; return their summaries."""
+        """Validate and add one rule or a list of rules, and return their summaries."""
         specs = spec if isinstance(spec, list) else [spec]
         with self._lock:
             rules = [FaultRule(item, f"fault-{next(self._ids)}") for item in specs]
@@ -165,7 +165,8 @@ def _integer(spec, key, default, minimum):
 
 def _default_status(action):
     # NOTE: how the real service reports a failed operation on its Location URL was not
-    # observed; 400 with the error body is a guess that makes azure-core raise at once.
+    # observed. 400 with the error body is a guess, chosen because azure-core raises on it
+    # without retrying.
     if action in OPERATION_ACTIONS:
         return 400
     return 500

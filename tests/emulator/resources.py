@@ -75,6 +75,12 @@ def get_resource_group(store, request, sub, rg):
     return Response(200, resource_group_body(store, group))
 
 
+def check_resource_group(store, request, sub, rg):
+    """Return 204 when the group exists, as the HEAD behind `az group exists` expects."""
+    store.get_resource_group(sub, rg)
+    return Response(204)
+
+
 # Clauses of `$filter` the generic resource list understands, e.g.
 # "resourceType eq 'Microsoft.ContainerService/managedClusters'". Other clauses are rejected.
 FILTER_CLAUSE = re.compile(r"^\s*(resourceType|name|resourceGroup)\s+eq\s+'([^']*)'\s*$",

@@ -14,7 +14,7 @@ class Response:
         self.headers = dict(headers or {})
 
     def encode_body(self):
-        """Return the body as bytes; None becomes an empty body."""
+        """Return the body as bytes, or an empty body when it is None."""
         if self.body is None:
             return b""
         if isinstance(self.body, bytes):

@@ -24,6 +24,7 @@ ARM_ROUTES = [
     ("GET", SUBSCRIPTION, resources.get_subscription),
     ("GET", SUBSCRIPTION + "/resourceGroups", resources.list_resource_groups),
     ("GET", GROUP, resources.get_resource_group),
+    ("HEAD", GROUP, resources.check_resource_group),
     ("GET", SUBSCRIPTION + "/resources", resources.list_resources),
     ("GET", GROUP + "/resources", resources.list_resources),
 
@@ -69,7 +70,7 @@ class Router:
                         for method, template, handler in routes]
 
     def resolve(self, method, path):
-        """Return `(handler, params)`; raise ArmError 404 or 405 when no route fits."""
+        """Return `(handler, params)`, or raise ArmError 404 or 405 when no route fits."""
         allowed = []
         for route_method, pattern, handler in self._routes:
             match = pattern.match(path)

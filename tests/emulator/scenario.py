@@ -1,7 +1,7 @@
 """Scenario documents: the settings and resources the emulator starts from.
 
 A scenario is a JSON object with camelCase keys. `docs/emulator.md` describes every key. This
-module checks a document and fills in defaults; `state.py` turns it into resources.
+module checks a document and fills in defaults, and `state.py` turns it into resources.
 """
 
 import copy
@@ -21,7 +21,7 @@ DEFAULT_SETTINGS = {
         "secret": "emulator-secret",
     },
     "location": "eastus2",
-    # The real create took 55 s; a short default keeps tests quick.
+    # The real create took 55 s. A short default keeps tests quick.
     "operationDurationSeconds": 2.0,
     # None sends no Retry-After header, as the real service did.
     "retryAfterSeconds": None,
@@ -44,7 +44,7 @@ BINDING_KEYS = {"resourceGroup", "clusterName", "name", "identity", "allowedSubj
 
 
 class ScenarioError(ValueError):
-    """An invalid scenario document; the message names the key and the expected value."""
+    """An invalid scenario document. The message names the key and the expected value."""
 
 
 def load_scenario(source):
@@ -124,8 +124,11 @@ def _check_settings(settings):
 
     principal = settings.get("servicePrincipal")
     if principal is not None:
-        if not isinstance(principal, dict) or set(principal) - {"clientId", "secret"}:
-            raise ScenarioError("'servicePrincipal' must be an object with 'clientId' and 'secret'.")
+        valid = (isinstance(principal, dict) and not set(principal) - {"clientId", "secret"}
+                 and all(isinstance(value, str) and value for value in principal.values()))
+        if not valid:
+            raise ScenarioError("'servicePrincipal' must be an object with non-empty string "
+                                "'clientId' and 'secret'.")
 
 
 def _check_features(features):

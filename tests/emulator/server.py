@@ -1,11 +1,13 @@
 """The HTTPS server: reads each request, applies fault rules, dispatches it, and logs it."""
 
+import collections
 import copy
 import json
 import logging
 import os
 import shutil
 import ssl
+import sys
 import tempfile
 import threading
 import time
@@ -25,6 +27,8 @@ logger = logging.getLogger(__name__)
 # Request headers the request log keeps. Authorization is logged only as present or absent.
 LOGGED_HEADERS = ("CommandName", "ParameterSetName", "User-Agent", "If-Match", "If-None-Match",
                   "x-ms-client-request-id")
+
+MAX_LOG_ENTRIES = 10000
 
 # An idle keep-alive connection is closed after this many seconds.
 IDLE_TIMEOUT_SECONDS = 60
@@ -50,7 +54,7 @@ class EmulatorRequest:
         self._json = None
 
     def json(self):
-        """Return the body parsed as JSON ({} when empty); raise 400 when it is not JSON."""
+        """Return the body parsed as JSON ({} when empty), or raise 400 when it is not JSON."""
         if self._json is None:
             if not self.body.strip():
                 self._json = {}
@@ -64,11 +68,14 @@ class EmulatorRequest:
 
 
 class RequestLog:
-    """The requests the server handled, with the headers tests check."""
+    """The requests the server handled, with the headers tests check.
+
+    It keeps the newest MAX_LOG_ENTRIES entries, so a long-running server stays bounded.
+    """
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._entries = []
+        self._entries = collections.deque(maxlen=MAX_LOG_ENTRIES)
 
     def append(self, entry):
         with self._lock:
@@ -76,7 +83,7 @@ class RequestLog:
 
     def entries(self):
         with self._lock:
-            return copy.deepcopy(self._entries)
+            return copy.deepcopy(list(self._entries))
 
     def clear(self):
         with self._lock:
@@ -85,7 +92,7 @@ class RequestLog:
 
 class EmulatorHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
-    # Daemon threads may still hold a request open (a `hang` fault); closing must not wait.
+    # Closing must not wait for daemon threads, which may keep a `hang` request open.
     block_on_close = False
 
     def __init__(self, address, emulator, ssl_context):
@@ -94,7 +101,9 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         super().__init__(address, EmulatorHandler)
 
     def handle_error(self, request, client_address):
-        logger.debug("Connection from %s ended with an error", client_address, exc_info=True)
+        # Typical causes: a client that does not trust the CA, or one that hung up early.
+        logger.info("Connection from %s failed: %r", client_address, sys.exc_info()[1])
+        logger.debug("Traceback of the failed connection", exc_info=True)
 
 
 class EmulatorHandler(BaseHTTPRequestHandler):
@@ -137,7 +146,14 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                                   self.base_url())
 
         if request.path.startswith("/_emulator"):
-            self.send(control.handle(emulator, request))
+            try:
+                response = control.handle(emulator, request)
+            except Exception as error:  # pylint: disable=broad-except
+                logger.exception("Unexpected error in control request %s %s", request.method,
+                                 request.path)
+                response = control.control_error(500, "InternalServerError",
+                                                 f"The control request failed: {error!r}.")
+            self.send(response)
             return
 
         entry = self.new_log_entry(request, started)
@@ -178,6 +194,9 @@ class EmulatorHandler(BaseHTTPRequestHandler):
 
         self.send(response)
         self.finish_log_entry(emulator, entry, started, response.status)
+        if response.status >= 400:
+            logger.info("%s %s returned %s %s", request.method, request.path, response.status,
+                        error_code(response))
 
     def read_body(self):
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
@@ -253,7 +272,16 @@ class EmulatorHandler(BaseHTTPRequestHandler):
 
 def is_arm_path(path):
     lowered = path.lower()
-    return lowered == "/subscriptions" or lowered.startswith(("/subscriptions/", "/tenants"))
+    return lowered in ("/subscriptions", "/tenants") or lowered.startswith(("/subscriptions/",
+                                                                              "/tenants/"))
+
+
+def error_code(response):
+    """Return the ARM or OAuth error code of a response body, or '' when it has none."""
+    error = response.body.get("error") if isinstance(response.body, dict) else None
+    if isinstance(error, dict):
+        return error.get("code", "")
+    return error if isinstance(error, str) else ""
 
 
 def fault_response(rule):
@@ -262,11 +290,9 @@ def fault_response(rule):
 
 
 def truncate(response):
-    """Return a 200 response whose JSON body is cut in half."""
+    """Return a 200 response with the same headers and the JSON body cut in half."""
     body = response.encode_body() or b'{"error": {"code": "InternalServerError"}}'
-    headers = {name: value for name, value in response.headers.items()
-               if name.lower() not in ("location", "azure-asyncoperation")}
-    return Response(200, body[:max(1, len(body) // 2)], headers)
+    return Response(200, body[:max(1, len(body) // 2)], response.headers)
 
 
 class Emulator:
@@ -307,7 +333,7 @@ class Emulator:
         self.port = self._server.server_address[1]
         self.url = f"https://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.1},
+                                        kwargs={"poll_interval": 0.05},
                                         name="arm-emulator", daemon=True)
         self._thread.start()
         logger.info("ARM emulator listening on %s (CA bundle %s)", self.url, self.ca_bundle)
@@ -367,7 +393,7 @@ class Emulator:
         return self.store.snapshot()
 
     def add_fault(self, rule=None, **fields):
-        """Add a fault rule given as a dict and/or keyword fields; return it with its id."""
+        """Add a fault rule given as a dict and/or keyword fields, and return it with its id."""
         spec = dict(rule or {})
         spec.update(fields)
         return self.fault_book.add(spec)[0]
@@ -431,4 +457,3 @@ class Emulator:
             raise ArmError(401, "InvalidAuthenticationToken",
                            "The access token was not issued by this emulator. Log in again.",
                            headers=challenge)
-

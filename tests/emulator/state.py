@@ -22,6 +22,9 @@ BINDING_CREDENTIAL_NAME = "aks-identity-binding"
 TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange"
 DEFAULT_KUBERNETES_VERSION = "1.33.2"
 
+# A user-assigned identity can have at most this many federated identity credentials.
+MAX_CREDENTIALS = 20
+
 IDENTITY_ID_PATTERN = re.compile(
     r"^/subscriptions/(?P<sub>[^/]+)/resourcegroups/(?P<rg>[^/]+)/providers/"
     r"microsoft\.managedidentity/userassignedidentities/(?P<name>[^/]+)/?$",
@@ -57,7 +60,7 @@ class Store:
     # Scenario loading
 
     def reset(self, document):
-        """Replace every setting and resource with the scenario's; return its fault rules."""
+        """Replace every setting and resource with the scenario's, and return its fault rules."""
         settings, resources = split_scenario(document)
         with self.lock:
             self.settings = copy.deepcopy(DEFAULT_SETTINGS)
@@ -71,7 +74,7 @@ class Store:
         return resources["faults"]
 
     def merge(self, document):
-        """Merge a scenario into the current state; return its fault rules.
+        """Merge a scenario into the current state, and return its fault rules.
 
         Settings replace the current ones, features merge by name (null removes one), and
         resources are added or replaced by resource group and name.
@@ -226,6 +229,15 @@ class Store:
         return (f"{self.resource_group_id(group)}/providers/"
                 f"Microsoft.ManagedIdentity/userAssignedIdentities/{name}")
 
+    def listed_identity_id(self, identity):
+        """Return the identity's ID as Microsoft.ManagedIdentity returns it.
+
+        That service writes `resourcegroups` in lower case, so `az identity show --query id`
+        prints it that way. Clients must compare resource IDs case-insensitively.
+        """
+        return (f"/subscriptions/{self.subscription_id}/resourcegroups/{identity['resourceGroup']}"
+                f"/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{identity['name']}")
+
     def identity_profile(self, identity):
         """Return the clientId, objectId and tenantId a binding reports for an identity."""
         resource_id = self.identity_id(identity["resourceGroup"], identity["name"])
@@ -276,7 +288,7 @@ class Store:
     def identity_body(self, identity):
         profile = self.identity_profile(identity)
         return {
-            "id": self.identity_id(identity["resourceGroup"], identity["name"]),
+            "id": self.listed_identity_id(identity),
             "name": identity["name"],
             "type": IDENTITY_TYPE,
             "location": identity["location"],
@@ -289,7 +301,7 @@ class Store:
         }
 
     def credential_body(self, identity, credential):
-        identity_id = self.identity_id(identity["resourceGroup"], identity["name"])
+        identity_id = self.listed_identity_id(identity)
         return {
             "id": f"{identity_id}/federatedIdentityCredentials/{credential['name']}",
             "name": credential["name"],
@@ -349,7 +361,7 @@ class Store:
         credentials[BINDING_CREDENTIAL_NAME] = {
             "name": BINDING_CREDENTIAL_NAME,
             "issuer": self.identity_issuer_url(identity),
-            # NOTE: the subject AKS writes into this credential was not observed; this is a
+            # NOTE: the subject AKS writes into this credential was not observed. This is a
             # placeholder of the usual service-account form.
             "subject": "system:serviceaccount:aks-identity-binding:aks-identity-binding",
             "audiences": [TOKEN_EXCHANGE_AUDIENCE],
@@ -409,9 +421,6 @@ class Store:
                 document["bindings"].append(entry)
             return document
 
-
-# A user-assigned identity holds at most this many federated identity credentials.
-MAX_CREDENTIALS = 20
 
 
 def resource_not_found(resource_type, name, group):

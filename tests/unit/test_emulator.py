@@ -28,7 +28,7 @@ FEATURES = (f"/subscriptions/{SUB}/providers/Microsoft.Features/providers/"
             "Microsoft.ContainerService/features")
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-# Operations finish after this many seconds; WAIT is long enough for them to be due.
+# Operations finish after DURATION seconds, and a client that waits WAIT seconds finds them due.
 DURATION = 0.2
 WAIT = DURATION + 0.1
 
@@ -65,7 +65,7 @@ class Reply:
 
 def call(emulator, method, path, body=None, headers=None, api_version="2026-06-01",
          token="test-token", timeout=5):
-    """Send one request and return a Reply; an HTTP error status is a Reply too."""
+    """Send one request and return a Reply, also for an HTTP error status."""
     url = path if path.startswith("https://") else emulator.url + path
     if api_version is not None and not path.startswith("https://"):
         url += ("&" if "?" in url else "?") + f"api-version={api_version}"
@@ -119,6 +119,12 @@ def test_create_sends_only_async_operation_header(emulator):
     assert reply.headers["Azure-AsyncOperation"].endswith("?api-version=2016-03-30")
     assert reply.headers["Location"] is None
     assert reply.headers["Retry-After"] is None
+
+
+def test_retry_after_when_configured(emulator):
+    emulator.configure(retryAfterSeconds=1)
+    operation_url = create_binding(emulator, wait=False).headers["Azure-AsyncOperation"]
+    assert call(emulator, "GET", operation_url).headers["Retry-After"] == "1"
 
 
 def test_create_response_is_json_with_request_id(emulator):
@@ -414,6 +420,16 @@ def test_unissued_token_401_when_required(emulator):
 
 
 # Other ARM resources
+
+def test_identity_id_has_lowercase_group(emulator):
+    body = call(emulator, "GET", IDENTITY).body
+    assert body["id"] == IDENTITY.replace("resourceGroups", "resourcegroups")
+
+
+def test_resource_group_head(emulator):
+    assert call(emulator, "HEAD", GROUP).status == 204
+    assert call(emulator, "HEAD", GROUP.replace("rg1", "nogroup")).status == 404
+
 
 def test_cluster_body(emulator):
     body = call(emulator, "GET", CLUSTER).body
