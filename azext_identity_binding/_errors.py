@@ -6,13 +6,17 @@ the exit code: ResourceNotFoundError exits 3, every other class exits 1.
 """
 
 import re
+from contextlib import contextmanager
 
 from azure.cli.core.azclierror import (
+    AzureConnectionError,
     AzureResponseError,
     BadRequestError,
     ForbiddenError,
     ResourceNotFoundError,
 )
+
+from azure.core.exceptions import AzureError, HttpResponseError
 
 from ._validators import BINDING_NAME_RULE
 
@@ -71,7 +75,28 @@ def is_missing_cluster(error):
     return (code or "").lower() in ("resourcenotfound", "parentresourcenotfound", "resourcegroupnotfound")
 
 
-def from_http_error(error, action, *, binding_name=None, cluster_name=None, resource_group_name=None):
+def from_transport_error(error, action, check_command=None):
+    """Return the CLI error for a request that got no usable response (reset, timeout, refused)."""
+    message = "{} failed: no response from the service after the CLI's retries ({}: {}).".format(
+        action, type(error).__name__, getattr(error, "message", None) or error)
+    if check_command:
+        message += " The request may still have reached Azure; check the binding with: " + check_command
+    return AzureConnectionError(message)
+
+
+def from_polling_error(error, description, inspect_command):
+    """Return the CLI error for a failure while following an operation that the service accepted."""
+    status = getattr(error, "status_code", None)
+    code, message = error_code_and_message(error)
+    return AzureResponseError(
+        "Lost track of the operation {}: {} ({}{}, from {}). The operation may still be running in Azure; check "
+        "the binding with: {}".format(description, message, code or "no error code",
+                                      ", HTTP {}".format(status) if status else "", describe_request(error),
+                                      inspect_command))
+
+
+def from_http_error(error, action, *, binding_name=None, cluster_name=None, resource_group_name=None,
+                    identity_id=None):
     """Return the CLI error for a failed request; ``action`` reads like 'Creating identity binding x'."""
     status = getattr(error, "status_code", None)
     code, message = error_code_and_message(error)
@@ -90,11 +115,14 @@ def from_http_error(error, action, *, binding_name=None, cluster_name=None, reso
     if status == 400 and binding_name and _NAME_WORD.search(message or ""):
         return BadRequestError("{} Identity binding names: {}.".format(summary, BINDING_NAME_RULE))
     if status == 403:
+        cluster_scope = ("cluster '{}' in resource group '{}'".format(cluster_name, resource_group_name)
+                         if cluster_name else "the cluster")
+        identity_scope = "identity '{}'".format(identity_id) if identity_id else "the managed identity"
         return ForbiddenError(
-            "{} Creating or deleting a binding needs '{}' (or '.../identityBindings/*') on the cluster and "
-            "'{}' on the identity. Ask an owner of the scope named above for a role that grants them, "
-            "or check your roles with: az role assignment list --assignee <your-id> --all".format(
-                summary, CLUSTER_WRITE_PERMISSION, FIC_WRITE_PERMISSION))
+            "{} Creating or deleting a binding needs '{}' (or 'Microsoft.ContainerService/managedClusters/"
+            "identityBindings/*') on {}, and '{}' on {}. Ask an owner of those scopes for a role that grants "
+            "them, and check your roles with: az role assignment list --assignee <your-id> --all".format(
+                summary, CLUSTER_WRITE_PERMISSION, cluster_scope, FIC_WRITE_PERMISSION, identity_scope))
     if status == 409 and (code or "") == "OperationNotAllowed":
         return AzureResponseError(
             "{} Another operation is running on cluster '{}'. Wait for it with 'az aks wait -g {} -n {} "
@@ -107,3 +135,14 @@ def from_http_error(error, action, *, binding_name=None, cluster_name=None, reso
     if status and 400 <= status < 500:
         return BadRequestError(summary)
     return AzureResponseError(summary)
+
+
+@contextmanager
+def translated(action, check_command=None, **names):
+    """Raise CLI errors in place of azure-core ones; ``names`` are from_http_error's keywords."""
+    try:
+        yield
+    except HttpResponseError as error:
+        raise from_http_error(error, action, **names) from error
+    except AzureError as error:
+        raise from_transport_error(error, action, check_command) from error

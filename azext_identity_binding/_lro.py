@@ -6,10 +6,10 @@ here lets a failed, canceled or interrupted operation say what state the binding
 """
 
 from azure.cli.core.azclierror import AzureResponseError, ManualInterrupt
-from azure.core.exceptions import HttpResponseError
+from azure.core.exceptions import AzureError, HttpResponseError
 from knack.log import get_logger
 
-from ._errors import error_code_and_message
+from ._errors import error_code_and_message, from_polling_error, from_transport_error
 
 logger = get_logger(__name__)
 
@@ -30,13 +30,12 @@ def operation_status(error):
     return None
 
 
-def wait_for(cli_ctx, poller, *, description, follow_command, inspect_command, handle_http_error):
+def wait_for(cli_ctx, poller, *, description, follow_command, inspect_command):
     """Wait for ``poller`` with a progress indicator and return its result.
 
     ``description`` names the operation ("creating identity binding 'x' on cluster 'c'").
     ``follow_command`` is the command that follows the operation after Ctrl-C, and
-    ``inspect_command`` shows the binding after a failure. ``handle_http_error`` turns any other
-    HttpResponseError into a CLI error.
+    ``inspect_command`` shows the binding after a failure.
     """
     from azure.cli.core.commands.progress import IndeterminateProgressBar
 
@@ -67,7 +66,11 @@ def wait_for(cli_ctx, poller, *, description, follow_command, inspect_command, h
                 "{} ended in state '{}': {} ({}). Inspect the binding with: {}".format(
                     description[:1].upper() + description[1:], status, message, code or "no error code",
                     inspect_command))
-        raise handle_http_error(error)
+        raise from_polling_error(error, description, inspect_command)
+    except AzureError as error:
+        if progress:
+            progress.stop()
+        raise from_transport_error(error, "Following the operation " + description, inspect_command)
     if progress:
         progress.end()
     return result

@@ -26,29 +26,24 @@ def _binding_args(resource_group_name, cluster_name, binding_name):
     return "-g {} --cluster-name {} -n {}".format(resource_group_name, cluster_name, binding_name)
 
 
-def _error_handler(action, resource_group_name, cluster_name, binding_name=None):
-    def handle(error):
-        return _errors.from_http_error(error, action, binding_name=binding_name, cluster_name=cluster_name,
-                                       resource_group_name=resource_group_name)
-    return handle
-
-
 def create_identity_binding(cmd, client, resource_group_name, cluster_name, binding_name,
                             managed_identity_resource_id, skip_preflight=False, no_wait=False):
     action = "Creating identity binding '{}' on cluster '{}'".format(binding_name, cluster_name)
-    handle_error = _error_handler(action, resource_group_name, cluster_name, binding_name)
     binding_args = _binding_args(resource_group_name, cluster_name, binding_name)
+    names = {"binding_name": binding_name, "cluster_name": cluster_name, "resource_group_name": resource_group_name,
+             "identity_id": managed_identity_resource_id}
 
     if not skip_preflight:
         from .preflight import run_create_preflight
-        run_create_preflight(cmd.cli_ctx, client, resource_group_name, cluster_name, managed_identity_resource_id)
+        with _errors.translated("Checking the prerequisites of identity binding '{}'".format(binding_name),
+                                **names):
+            run_create_preflight(cmd.cli_ctx, client, resource_group_name, cluster_name,
+                                 managed_identity_resource_id)
 
     parameters = {"properties": {"managedIdentity": {"resourceId": managed_identity_resource_id}}}
-    try:
+    with _errors.translated(action, "az aks identity-binding show " + binding_args, **names):
         poller = client.begin_create_or_update(resource_group_name, cluster_name, binding_name, parameters,
                                                polling=not no_wait)
-    except HttpResponseError as error:
-        raise handle_error(error)
 
     if no_wait:
         logger.warning("The binding is being created. Wait for it with: az aks identity-binding wait %s --created",
@@ -59,8 +54,7 @@ def create_identity_binding(cmd, client, resource_group_name, cluster_name, bind
         cmd.cli_ctx, poller,
         description="creating identity binding '{}' on cluster '{}'".format(binding_name, cluster_name),
         follow_command="az aks identity-binding wait {} --created".format(binding_args),
-        inspect_command="az aks identity-binding show {}".format(binding_args),
-        handle_http_error=handle_error)
+        inspect_command="az aks identity-binding show {}".format(binding_args))
     _log_next_steps(binding_args)
     return binding
 
@@ -75,20 +69,21 @@ def _log_next_steps(binding_args):
 
 
 def show_identity_binding(cmd, client, resource_group_name, cluster_name, binding_name):
-    try:
-        return client.get(resource_group_name, cluster_name, binding_name)
-    except HttpResponseError as error:
-        raise _not_found_or_error(cmd, client, error, "Reading identity binding '{}'".format(binding_name),
-                                  resource_group_name, cluster_name, binding_name)
+    action = "Reading identity binding '{}'".format(binding_name)
+    with _errors.translated(action):
+        try:
+            return client.get(resource_group_name, cluster_name, binding_name)
+        except HttpResponseError as error:
+            raise _not_found_or_error(cmd, client, error, action, resource_group_name, cluster_name, binding_name)
 
 
 def list_identity_bindings(cmd, client, resource_group_name, cluster_name):
-    try:
-        return list(client.list_by_managed_cluster(resource_group_name, cluster_name))
-    except HttpResponseError as error:
-        raise _not_found_or_error(cmd, client, error,
-                                  "Listing the identity bindings of cluster '{}'".format(cluster_name),
-                                  resource_group_name, cluster_name)
+    action = "Listing the identity bindings of cluster '{}'".format(cluster_name)
+    with _errors.translated(action):
+        try:
+            return list(client.list_by_managed_cluster(resource_group_name, cluster_name))
+        except HttpResponseError as error:
+            raise _not_found_or_error(cmd, client, error, action, resource_group_name, cluster_name)
 
 
 def _not_found_or_error(cmd, client, error, action, resource_group_name, cluster_name, binding_name=None):
@@ -107,24 +102,23 @@ def _not_found_or_error(cmd, client, error, action, resource_group_name, cluster
 
 def delete_identity_binding(cmd, client, resource_group_name, cluster_name, binding_name, no_wait=False):
     action = "Deleting identity binding '{}' from cluster '{}'".format(binding_name, cluster_name)
-    handle_error = _error_handler(action, resource_group_name, cluster_name, binding_name)
     binding_args = _binding_args(resource_group_name, cluster_name, binding_name)
+    names = {"binding_name": binding_name, "cluster_name": cluster_name, "resource_group_name": resource_group_name}
 
     # Read the binding first: its identity goes into the note on the federated credential, and a
     # missing binding or cluster is reported before anything is deleted.
-    try:
-        binding = client.get(resource_group_name, cluster_name, binding_name)
-    except HttpResponseError as error:
-        if error.status_code == 404 and not _errors.is_missing_cluster(error):
+    with _errors.translated(action, **names):
+        try:
+            binding = client.get(resource_group_name, cluster_name, binding_name)
+        except HttpResponseError as error:
+            if error.status_code != 404 or _errors.is_missing_cluster(error):
+                raise
             logger.warning("Identity binding '%s' was not found in cluster '%s' (resource group '%s'); "
                            "nothing was deleted.", binding_name, cluster_name, resource_group_name)
             return None
-        raise handle_error(error)
 
-    try:
+    with _errors.translated(action, "az aks identity-binding show " + binding_args, **names):
         poller = client.begin_delete(resource_group_name, cluster_name, binding_name, polling=not no_wait)
-    except HttpResponseError as error:
-        raise handle_error(error)
 
     if no_wait:
         logger.warning("The binding is being deleted. Wait for it with: az aks identity-binding wait %s --deleted",
@@ -133,8 +127,7 @@ def delete_identity_binding(cmd, client, resource_group_name, cluster_name, bind
         wait_for(cmd.cli_ctx, poller,
                  description="deleting identity binding '{}' from cluster '{}'".format(binding_name, cluster_name),
                  follow_command="az aks identity-binding wait {} --deleted".format(binding_args),
-                 inspect_command="az aks identity-binding show {}".format(binding_args),
-                 handle_http_error=handle_error)
+                 inspect_command="az aks identity-binding show {}".format(binding_args))
     _log_credential_note(binding)
     return None
 
@@ -167,19 +160,17 @@ def wait_identity_binding(cmd, client, resource_group_name, cluster_name, bindin
     # Count polls rather than read the clock, like the CLI's generic wait: one poll per interval.
     for poll in range(0, timeout, interval):
         binding = None
-        try:
-            binding = client.get(resource_group_name, cluster_name, binding_name)
-        except HttpResponseError as error:
-            # A 404 for the binding or for its cluster both mean the binding is gone.
-            if error.status_code != 404:
-                raise _errors.from_http_error(error, action, binding_name=binding_name, cluster_name=cluster_name,
-                                              resource_group_name=resource_group_name)
-            if deleted:
-                return None
-            state = "not found"
-            if not (created or exists or custom):
-                raise _errors.from_http_error(error, action, binding_name=binding_name, cluster_name=cluster_name,
-                                              resource_group_name=resource_group_name)
+        with _errors.translated(action, binding_name=binding_name, cluster_name=cluster_name,
+                                resource_group_name=resource_group_name):
+            try:
+                binding = client.get(resource_group_name, cluster_name, binding_name)
+            except HttpResponseError as error:
+                # A 404 for the binding or for its cluster both mean the binding is gone.
+                if error.status_code != 404 or not (deleted or created or exists or custom):
+                    raise
+                if deleted:
+                    return None
+                state = "not found"
 
         if binding is not None:
             state = (binding.get("properties") or {}).get("provisioningState") or "unknown"
