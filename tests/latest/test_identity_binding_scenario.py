@@ -5,7 +5,6 @@ from azure.cli.testsdk import NoneCheck
 
 from .base import IdentityBindingScenarioTest, default_scenario
 
-BINDING_PATH = "/identityBindings/my-first-ib"
 
 
 class IdentityBindingWalkthroughTest(IdentityBindingScenarioTest):
@@ -85,24 +84,6 @@ class IdentityBindingWalkthroughTest(IdentityBindingScenarioTest):
     def test_delete_missing_binding_sends_no_delete(self):
         self.cmd("aks identity-binding delete -g {rg} --cluster-name {cluster} -n my-first-ib --yes")
         self.assertEqual(self.sent_requests("DELETE"), [])
-
-    def test_operation_failed(self):
-        self.use_scenario({"faults": [{"method": "PUT", "path": BINDING_PATH, "action": "failOperation",
-                                     "error": {"code": "InternalOperationError",
-                                               "message": "Reconciling the binding failed."}}]})
-        with self.assertRaisesRegex(AzureResponseError, "ended in state 'Failed': Reconciling the binding failed. "
-                                                        r"\(InternalOperationError\)"):
-            self.cmd("aks identity-binding create -g {rg} --cluster-name {cluster} -n my-first-ib "
-                     "--managed-identity-resource-id {identity_id}")
-
-    def test_throttled_put_retried(self):
-        self.use_scenario({"faults": [{"method": "PUT", "path": BINDING_PATH, "status": 429,
-                                     "headers": {"Retry-After": "1"},
-                                     "error": {"code": "TooManyRequests", "message": "Slow down."}}]})
-        self.cmd("aks identity-binding create -g {rg} --cluster-name {cluster} -n my-first-ib "
-                 "--managed-identity-resource-id {identity_id}",
-                 checks=[self.check("properties.provisioningState", "Succeeded")])
-        self.assertEqual(len(self.sent_requests("PUT")), 2)
 
 
 class IdentityBindingPagingTest(IdentityBindingScenarioTest):
