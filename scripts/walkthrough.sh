@@ -31,6 +31,7 @@ step "Build the wheel and install the extension"
 wheel=$(ls "$work/dist"/identity_binding-*.whl)
 run "$az" extension add --source "$wheel" -y
 run "$az" extension list --query "[].{name:name, version:version, preview:preview}" -o table
+run "$az" aks identity-binding -h
 
 step "Start the local ARM emulator"
 subscription=00000000-0000-0000-0000-000000000000
