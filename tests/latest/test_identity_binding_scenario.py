@@ -1,6 +1,6 @@
 """Recorded scenarios for `az aks identity-binding`: the walkthrough and what goes wrong around it."""
 
-from azure.cli.core.azclierror import AzureResponseError, ResourceNotFoundError
+from azure.cli.core.azclierror import AzureResponseError, BadRequestError, ResourceNotFoundError
 from azure.cli.testsdk import NoneCheck
 
 from .base import IdentityBindingScenarioTest, default_scenario
@@ -49,7 +49,7 @@ class IdentityBindingWalkthroughTest(IdentityBindingScenarioTest):
         self.cmd("aks identity-binding create -g {rg} --cluster-name {cluster} -n my-first-ib "
                  "--managed-identity-resource-id {identity_id}")
         self.kwargs["other_id"] = self.kwargs["identity_id"].replace("ib-identity", "other-identity")
-        with self.assertRaisesRegex(Exception, "cannot change its managed identity.*delete"):
+        with self.assertRaisesRegex(BadRequestError, "cannot change its managed identity.*delete"):
             self.cmd("aks identity-binding create -g {rg} --cluster-name {cluster} -n my-first-ib "
                      "--managed-identity-resource-id {other_id}")
 
