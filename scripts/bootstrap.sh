@@ -10,7 +10,8 @@ wanted=$(sha256sum "$root/scripts/requirements.txt" | cut -d' ' -f1)
 if [[ ! -x $venv/bin/python || ! -f $stamp || $(cat "$stamp") != "$wanted" ]]; then
   echo "Installing the pinned tools into $venv (about a minute the first time)..." >&2
   python3 -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$root/scripts/requirements.txt" \
+  # pip's cache stays under .work too, so the set-up writes nothing outside the project.
+  PIP_CACHE_DIR=$root/.work/pip-cache "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$root/scripts/requirements.txt" \
     2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
   echo "$wanted" > "$stamp"
 fi

@@ -105,3 +105,28 @@ def test_wait_timeout_exits_nonzero(cli):
 
     assert result.returncode == 1
     assert "Timed out after 2 seconds" in result.stderr
+
+
+def test_delete_without_terminal_asks_for_yes(cli):
+    cli.emulator.configure(bindings=[{"resourceGroup": "ib-rg", "clusterName": "ib-cluster", "name": "my-first-ib",
+                                      "identity": IDENTITY_ID}])
+
+    result = cli.run("aks", "identity-binding", "delete", *BINDING_ARGS)
+
+    assert result.returncode == 1
+    assert "Add --yes" in result.stderr
+    assert [entry for entry in cli.emulator.requests() if entry["method"] == "DELETE"] == []
+
+
+def test_show_and_delete_by_ids(cli):
+    cli.emulator.configure(bindings=[{"resourceGroup": "ib-rg", "clusterName": "ib-cluster", "name": "my-first-ib",
+                                      "identity": IDENTITY_ID}])
+    binding_id = cli.run(*SHOW, "--query", "id", "-o", "tsv", check=True).stdout.strip()
+
+    shown = cli.run("aks", "identity-binding", "show", "--ids", binding_id, "--query", "name", "-o", "tsv")
+    deleted = cli.run("aks", "identity-binding", "delete", "--ids", binding_id, "--yes")
+    after = cli.run(*SHOW)
+
+    assert shown.stdout.strip() == "my-first-ib"
+    assert deleted.returncode == 0
+    assert after.returncode == 3
