@@ -53,20 +53,20 @@ def describe_request(error):
     request = getattr(response, "request", None)
     if request is None:
         return "the request"
-    return "{} {}".format(request.method, request.url.split("?")[0])
+    return f"{request.method} {request.url.split('?')[0]}"
 
 
 def binding_not_found(binding_name, cluster_name, resource_group_name):
     return ResourceNotFoundError(
-        "Identity binding '{}' was not found in cluster '{}' (resource group '{}'). List the cluster's "
-        "bindings with: az aks identity-binding list -g {} --cluster-name {}".format(
-            binding_name, cluster_name, resource_group_name, resource_group_name, cluster_name))
+        f"Identity binding '{binding_name}' was not found in cluster '{cluster_name}' (resource group "
+        f"'{resource_group_name}'). List the cluster's bindings with: az aks identity-binding list "
+        f"-g {resource_group_name} --cluster-name {cluster_name}")
 
 
 def cluster_not_found(cluster_name, resource_group_name):
     return ResourceNotFoundError(
-        "Managed cluster '{}' was not found in resource group '{}'. Check the names with: "
-        "az aks list -g {} -o table".format(cluster_name, resource_group_name, resource_group_name))
+        f"Managed cluster '{cluster_name}' was not found in resource group '{resource_group_name}'. Check the "
+        f"names with: az aks list -g {resource_group_name} -o table")
 
 
 def is_missing_cluster(error):
@@ -77,10 +77,11 @@ def is_missing_cluster(error):
 
 def from_transport_error(error, action, check_command=None):
     """Return the CLI error for a request that got no usable response (reset, timeout, refused)."""
-    message = "{} failed: no response from the service after the CLI's retries ({}: {}).".format(
-        action, type(error).__name__, getattr(error, "message", None) or error)
+    detail = getattr(error, "message", None) or error
+    message = (f"{action} failed: no response from the service after the CLI's retries "
+               f"({type(error).__name__}: {detail}).")
     if check_command:
-        message += " The request may still have reached Azure; check the binding with: " + check_command
+        message += f" The request may still have reached Azure; check the binding with: {check_command}"
     return AzureConnectionError(message)
 
 
@@ -88,20 +89,19 @@ def from_polling_error(error, description, inspect_command):
     """Return the CLI error for a failure while following an operation that the service accepted."""
     status = getattr(error, "status_code", None)
     code, message = error_code_and_message(error)
+    http_status = f", HTTP {status}" if status else ""
     return AzureResponseError(
-        "Lost track of the operation {}: {} ({}{}, from {}). The operation may still be running in Azure; check "
-        "the binding with: {}".format(description, message, code or "no error code",
-                                      ", HTTP {}".format(status) if status else "", describe_request(error),
-                                      inspect_command))
+        f"Lost track of the operation {description}: {message} ({code or 'no error code'}{http_status}, from "
+        f"{describe_request(error)}). The operation may still be running in Azure; check the binding with: "
+        f"{inspect_command}")
 
 
-def from_http_error(error, action, *, binding_name=None, cluster_name=None, resource_group_name=None,
-                    identity_id=None):
+def from_http_error(error, action, *,  # pylint: disable=too-many-return-statements
+                    binding_name=None, cluster_name=None, resource_group_name=None, identity_id=None):
     """Return the CLI error for a failed request; ``action`` reads like 'Creating identity binding x'."""
     status = getattr(error, "status_code", None)
     code, message = error_code_and_message(error)
-    summary = "{} failed: {} ({}{}).".format(action, message, code or "no error code",
-                                            ", HTTP {}".format(status) if status else "")
+    summary = f"{action} failed: {message} ({code or 'no error code'}{(f', HTTP {status}' if status else '')})."
 
     if status == 404 and is_missing_cluster(error) and cluster_name:
         return cluster_not_found(cluster_name, resource_group_name)
@@ -109,29 +109,29 @@ def from_http_error(error, action, *, binding_name=None, cluster_name=None, reso
         return binding_not_found(binding_name, cluster_name, resource_group_name)
     if (code or "") == "PropertyChangeNotAllowed":
         return BadRequestError(
-            "{} A binding cannot change its managed identity: delete it with 'az aks identity-binding "
-            "delete -g {} --cluster-name {} -n {}' and create it again with the new identity.".format(
-                summary, resource_group_name, cluster_name, binding_name))
+            f"{summary} A binding cannot change its managed identity: delete it with 'az aks identity-binding "
+            f"delete -g {resource_group_name} --cluster-name {cluster_name} -n {binding_name}' and create it "
+            "again with the new identity.")
     if status == 400 and binding_name and _NAME_WORD.search(message or ""):
-        return BadRequestError("{} Identity binding names: {}.".format(summary, BINDING_NAME_RULE))
+        return BadRequestError(f"{summary} Identity binding names: {BINDING_NAME_RULE}.")
     if status == 403:
-        cluster_scope = ("cluster '{}' in resource group '{}'".format(cluster_name, resource_group_name)
+        cluster_scope = (f"cluster '{cluster_name}' in resource group '{resource_group_name}'"
                          if cluster_name else "the cluster")
-        identity_scope = "identity '{}'".format(identity_id) if identity_id else "the managed identity"
+        identity_scope = f"identity '{identity_id}'" if identity_id else "the managed identity"
         return ForbiddenError(
-            "{} Creating or deleting a binding needs '{}' (or 'Microsoft.ContainerService/managedClusters/"
-            "identityBindings/*') on {}, and '{}' on {}. Ask an owner of those scopes for a role that grants "
-            "them, and check your roles with: az role assignment list --assignee <your-id> --all".format(
-                summary, CLUSTER_WRITE_PERMISSION, cluster_scope, FIC_WRITE_PERMISSION, identity_scope))
+            f"{summary} Creating or deleting a binding needs '{CLUSTER_WRITE_PERMISSION}' (or "
+            f"'Microsoft.ContainerService/managedClusters/identityBindings/*') on {cluster_scope}, and "
+            f"'{FIC_WRITE_PERMISSION}' on {identity_scope}. Ask an owner of those scopes for a role that grants "
+            "them, and check your roles with: az role assignment list --assignee <your-id> --all")
     if status == 409 and (code or "") == "OperationNotAllowed":
         return AzureResponseError(
-            "{} Another operation is running on cluster '{}'. Wait for it with 'az aks wait -g {} -n {} "
-            "--updated' and run the command again.".format(summary, cluster_name, resource_group_name, cluster_name))
+            f"{summary} Another operation is running on cluster '{cluster_name}'. Wait for it with "
+            f"'az aks wait -g {resource_group_name} -n {cluster_name} --updated' and run the command again.")
     if status == 404:
         return ResourceNotFoundError(summary)
     if status in (429,) or (status or 0) >= 500:
-        return AzureResponseError("{} {} still failed after the retries of the CLI's retry policy. Run the "
-                                  "command again later.".format(summary, describe_request(error)))
+        return AzureResponseError(f"{summary} {describe_request(error)} still failed after the retries of the "
+                                  "CLI's retry policy. Run the command again later.")
     if status and 400 <= status < 500:
         return BadRequestError(summary)
     return AzureResponseError(summary)

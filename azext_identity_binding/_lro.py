@@ -50,27 +50,27 @@ def wait_for(cli_ctx, poller, *, description, follow_command, inspect_command):
                 progress.update_progress()
             poller.wait(0.2)
         result = poller.result()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
         if progress:
             progress.stop()
         raise ManualInterrupt(
-            "Stopped waiting, but the operation goes on in Azure: {}. Follow it with: {}".format(
-                description, follow_command))
+            f"Stopped waiting, but the operation goes on in Azure: {description}. Follow it with: {follow_command}"
+        ) from interrupt
     except HttpResponseError as error:
         if progress:
             progress.stop()
         status = operation_status(error)
         if status:
             code, message = error_code_and_message(error)
+            capitalized_description = description[:1].upper() + description[1:]
             raise AzureResponseError(
-                "{} ended in state '{}': {} ({}). Inspect the binding with: {}".format(
-                    description[:1].upper() + description[1:], status, message, code or "no error code",
-                    inspect_command))
-        raise from_polling_error(error, description, inspect_command)
+                f"{capitalized_description} ended in state '{status}': {message} ({code or 'no error code'}). "
+                f"Inspect the binding with: {inspect_command}") from error
+        raise from_polling_error(error, description, inspect_command) from error
     except AzureError as error:
         if progress:
             progress.stop()
-        raise from_transport_error(error, "Following the operation " + description, inspect_command)
+        raise from_transport_error(error, f"Following the operation {description}", inspect_command) from error
     if progress:
         progress.end()
     return result

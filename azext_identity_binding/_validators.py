@@ -47,42 +47,42 @@ def parse_identity_resource_id(value):
     """Return the identity ID in its canonical form, or raise ValueError that shows the fix."""
     option = "--managed-identity-resource-id"
     value = _strip(value or "", option)
-    expected = "Expected the identity's resource ID, {}. Get it with: {}".format(IDENTITY_ID_FORM, IDENTITY_ID_HINT)
+    expected = f"Expected the identity's resource ID, {IDENTITY_ID_FORM}. Get it with: {IDENTITY_ID_HINT}"
 
     if not value:
-        raise ValueError("{} is empty. {}".format(option, expected))
+        raise ValueError(f"{option} is empty. {expected}")
     if _GIT_BASH_PREFIX.match(value):
         raise ValueError(
-            "{} value '{}' looks like a path that Git Bash rewrote: it turned the leading '/' into a "
+            f"{option} value '{value}' looks like a path that Git Bash rewrote: it turned the leading '/' into a "
             "Windows folder. Run 'export MSYS_NO_PATHCONV=1' (or start the ID with '//') and run the "
-            "command again. {}".format(option, value, expected))
+            f"command again. {expected}")
     if is_guid(value):
         raise ValueError(
-            "{} value '{}' is a GUID, probably the identity's client ID or principal ID, not its "
-            "resource ID. {}".format(option, value, expected))
+            f"{option} value '{value}' is a GUID, probably the identity's client ID or principal ID, not its "
+            f"resource ID. {expected}")
     if value.lower().startswith("subscriptions/"):
-        raise ValueError("{} value '{}' is missing the leading '/'. {}".format(option, value, expected))
+        raise ValueError(f"{option} value '{value}' is missing the leading '/'. {expected}")
 
     match = _RESOURCE_ID.fullmatch(value.rstrip("/"))
     if not match:
-        raise ValueError("{} value '{}' is not a resource ID. {}".format(option, value, expected))
+        raise ValueError(f"{option} value '{value}' is not a resource ID. {expected}")
 
-    resource_type = "{}/{}".format(match.group("namespace"), match.group("type"))
+    resource_type = f"{match.group('namespace')}/{match.group('type')}"
     if resource_type.lower() != "microsoft.managedidentity/userassignedidentities" or match.group("child"):
         found = resource_type + (match.group("child") or "")
         raise ValueError(
-            "{} value '{}' is the ID of a {} resource, not of a user-assigned managed identity. "
-            "{}".format(option, value, found, expected))
-    if not is_guid(match.group("subscription")):
-        raise ValueError("{} value '{}' has subscription '{}', which is not a GUID. {}".format(
-            option, value, match.group("subscription"), expected))
+            f"{option} value '{value}' is the ID of a {found} resource, not of a user-assigned managed identity. "
+            f"{expected}")
+    subscription = match.group("subscription")
+    if not is_guid(subscription):
+        raise ValueError(f"{option} value '{value}' has subscription '{subscription}', which is not a GUID. {expected}")
     for part, label in (("group", "resource group"), ("name", "identity name")):
         if not _ARM_NAME.fullmatch(match.group(part)):
-            raise ValueError("{} value '{}' has an invalid {} '{}': use letters, digits and _ . ( ) -. {}".format(
-                option, value, label, match.group(part), expected))
+            raise ValueError(f"{option} value '{value}' has an invalid {label} '{match.group(part)}': use letters, "
+                             f"digits and _ . ( ) -. {expected}")
 
-    return ("/subscriptions/{}/resourceGroups/{}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{}"
-            .format(match.group("subscription").lower(), match.group("group"), match.group("name")))
+    return (f"/subscriptions/{subscription.lower()}/resourceGroups/{match.group('group')}"
+            f"/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{match.group('name')}")
 
 
 def check_binding_name(value):
@@ -93,20 +93,20 @@ def check_binding_name(value):
     """
     value = _strip(value or "", "--name")
     if not value:
-        raise ValueError("The identity binding name is empty. Use {}.".format(BINDING_NAME_RULE))
+        raise ValueError(f"The identity binding name is empty. Use {BINDING_NAME_RULE}.")
     if len(value) > 63:
-        raise ValueError("Identity binding name '{}' has {} characters, more than 63. Use {}.".format(
-            value, len(value), BINDING_NAME_RULE))
+        raise ValueError(
+            f"Identity binding name '{value}' has {len(value)} characters, more than 63. Use {BINDING_NAME_RULE}.")
     if not _BINDING_NAME.fullmatch(value):
-        hint = " Try '{}'.".format(value.lower()) if _BINDING_NAME.fullmatch(value.lower()) else ""
-        raise ValueError("Identity binding name '{}' is invalid. Use {}.{}".format(value, BINDING_NAME_RULE, hint))
+        hint = f" Try '{value.lower()}'." if _BINDING_NAME.fullmatch(value.lower()) else ""
+        raise ValueError(f"Identity binding name '{value}' is invalid. Use {BINDING_NAME_RULE}.{hint}")
     return value
 
 
 def check_cluster_name(value):
     value = _strip(value or "", "--cluster-name")
     if not _CLUSTER_NAME.fullmatch(value):
-        raise ValueError("Cluster name '{}' is invalid. Use {}.".format(value, CLUSTER_NAME_RULE))
+        raise ValueError(f"Cluster name '{value}' is invalid. Use {CLUSTER_NAME_RULE}.")
     return value
 
 

@@ -9,13 +9,16 @@ def confirm_delete(command_args):
     from knack.prompting import NoTTYException, prompt_y_n
     from azure.cli.core.azclierror import NoTTYError
 
-    message = ("Delete identity binding '{}' from cluster '{}' (resource group '{}')? Pods that use it lose "
-               "access to the identity.".format(command_args.get("binding_name"), command_args.get("cluster_name"),
-                                                 command_args.get("resource_group_name")))
+    binding_name = command_args.get("binding_name")
+    cluster_name = command_args.get("cluster_name")
+    resource_group_name = command_args.get("resource_group_name")
+    message = (f"Delete identity binding '{binding_name}' from cluster '{cluster_name}' (resource group "
+               f"'{resource_group_name}')? Pods that use it lose access to the identity.")
     try:
         return prompt_y_n(message, default="n")
-    except NoTTYException:
-        raise NoTTYError("Cannot ask for confirmation without a terminal. Add --yes to delete without asking.")
+    except NoTTYException as error:
+        raise NoTTYError(
+            "Cannot ask for confirmation without a terminal. Add --yes to delete without asking.") from error
 
 
 def load_command_table(loader, _):

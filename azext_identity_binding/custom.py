@@ -23,25 +23,26 @@ FEDERATED_CREDENTIAL_NAME = "aks-identity-binding"
 
 
 def _binding_args(resource_group_name, cluster_name, binding_name):
-    return "-g {} --cluster-name {} -n {}".format(resource_group_name, cluster_name, binding_name)
+    return f"-g {resource_group_name} --cluster-name {cluster_name} -n {binding_name}"
 
 
-def create_identity_binding(cmd, client, resource_group_name, cluster_name, binding_name,
-                            managed_identity_resource_id, skip_preflight=False, no_wait=False):
-    action = "Creating identity binding '{}' on cluster '{}'".format(binding_name, cluster_name)
+def create_identity_binding(cmd, client,  # pylint: disable=too-many-positional-arguments
+                            resource_group_name, cluster_name, binding_name, managed_identity_resource_id,
+                            skip_preflight=False, no_wait=False):
+    action = f"Creating identity binding '{binding_name}' on cluster '{cluster_name}'"
     binding_args = _binding_args(resource_group_name, cluster_name, binding_name)
     names = {"binding_name": binding_name, "cluster_name": cluster_name, "resource_group_name": resource_group_name,
              "identity_id": managed_identity_resource_id}
 
     if not skip_preflight:
         from .preflight import run_create_preflight
-        with _errors.translated("Checking the prerequisites of identity binding '{}'".format(binding_name),
+        with _errors.translated(f"Checking the prerequisites of identity binding '{binding_name}'",
                                 **names):
             run_create_preflight(cmd.cli_ctx, client, resource_group_name, cluster_name,
                                  managed_identity_resource_id)
 
     parameters = {"properties": {"managedIdentity": {"resourceId": managed_identity_resource_id}}}
-    with _errors.translated(action, "az aks identity-binding show " + binding_args, **names):
+    with _errors.translated(action, f"az aks identity-binding show {binding_args}", **names):
         poller = client.begin_create_or_update(resource_group_name, cluster_name, binding_name, parameters,
                                                polling=not no_wait)
 
@@ -52,9 +53,9 @@ def create_identity_binding(cmd, client, resource_group_name, cluster_name, bind
 
     binding = wait_for(
         cmd.cli_ctx, poller,
-        description="creating identity binding '{}' on cluster '{}'".format(binding_name, cluster_name),
-        follow_command="az aks identity-binding wait {} --created".format(binding_args),
-        inspect_command="az aks identity-binding show {}".format(binding_args))
+        description=f"creating identity binding '{binding_name}' on cluster '{cluster_name}'",
+        follow_command=f"az aks identity-binding wait {binding_args} --created",
+        inspect_command=f"az aks identity-binding show {binding_args}")
     _log_next_steps(binding_args)
     return binding
 
@@ -69,39 +70,42 @@ def _log_next_steps(binding_args):
 
 
 def show_identity_binding(cmd, client, resource_group_name, cluster_name, binding_name):
-    action = "Reading identity binding '{}'".format(binding_name)
+    action = f"Reading identity binding '{binding_name}'"
     with _errors.translated(action):
         try:
             return client.get(resource_group_name, cluster_name, binding_name)
         except HttpResponseError as error:
-            raise _not_found_or_error(cmd, client, error, action, resource_group_name, cluster_name, binding_name)
+            raise _not_found_or_error(cmd, client, error, action, resource_group_name=resource_group_name,
+                                      cluster_name=cluster_name, binding_name=binding_name) from error
 
 
 def list_identity_bindings(cmd, client, resource_group_name, cluster_name):
-    action = "Listing the identity bindings of cluster '{}'".format(cluster_name)
+    action = f"Listing the identity bindings of cluster '{cluster_name}'"
     with _errors.translated(action):
         try:
             return list(client.list_by_managed_cluster(resource_group_name, cluster_name))
         except HttpResponseError as error:
-            raise _not_found_or_error(cmd, client, error, action, resource_group_name, cluster_name)
+            raise _not_found_or_error(cmd, client, error, action, resource_group_name=resource_group_name,
+                                      cluster_name=cluster_name) from error
 
 
-def _not_found_or_error(cmd, client, error, action, resource_group_name, cluster_name, binding_name=None):
+def _not_found_or_error(cmd, client, error, action, *, resource_group_name, cluster_name, binding_name=None):
     """Return the CLI error for a failed read; explain a 404 that is neither binding nor cluster."""
     if error.status_code == 404 and not _errors.is_missing_cluster(error):
         code, _ = _errors.error_code_and_message(error)
         if not (binding_name and (code or "").lower() == "notfound"):
             from .preflight import explain_unexpected_not_found
-            explained = explain_unexpected_not_found(cmd.cli_ctx, client, error, action, resource_group_name,
-                                                     cluster_name)
+            explained = explain_unexpected_not_found(cmd.cli_ctx, client, error, action,
+                                                     resource_group_name=resource_group_name, cluster_name=cluster_name)
             if explained is not None:
                 return explained
     return _errors.from_http_error(error, action, binding_name=binding_name, cluster_name=cluster_name,
                                    resource_group_name=resource_group_name)
 
 
-def delete_identity_binding(cmd, client, resource_group_name, cluster_name, binding_name, no_wait=False):
-    action = "Deleting identity binding '{}' from cluster '{}'".format(binding_name, cluster_name)
+def delete_identity_binding(cmd, client,  # pylint: disable=too-many-positional-arguments
+                            resource_group_name, cluster_name, binding_name, no_wait=False):
+    action = f"Deleting identity binding '{binding_name}' from cluster '{cluster_name}'"
     binding_args = _binding_args(resource_group_name, cluster_name, binding_name)
     names = {"binding_name": binding_name, "cluster_name": cluster_name, "resource_group_name": resource_group_name}
 
@@ -117,7 +121,7 @@ def delete_identity_binding(cmd, client, resource_group_name, cluster_name, bind
                            "nothing was deleted.", binding_name, cluster_name, resource_group_name)
             return None
 
-    with _errors.translated(action, "az aks identity-binding show " + binding_args, **names):
+    with _errors.translated(action, f"az aks identity-binding show {binding_args}", **names):
         poller = client.begin_delete(resource_group_name, cluster_name, binding_name, polling=not no_wait)
 
     if no_wait:
@@ -125,9 +129,9 @@ def delete_identity_binding(cmd, client, resource_group_name, cluster_name, bind
                        binding_args)
     else:
         wait_for(cmd.cli_ctx, poller,
-                 description="deleting identity binding '{}' from cluster '{}'".format(binding_name, cluster_name),
-                 follow_command="az aks identity-binding wait {} --deleted".format(binding_args),
-                 inspect_command="az aks identity-binding show {}".format(binding_args))
+                 description=f"deleting identity binding '{binding_name}' from cluster '{cluster_name}'",
+                 follow_command=f"az aks identity-binding wait {binding_args} --deleted",
+                 inspect_command=f"az aks identity-binding show {binding_args}")
     _log_credential_note(binding)
     return None
 
@@ -145,9 +149,9 @@ def _log_credential_note(binding):
         FEDERATED_CREDENTIAL_NAME, identity, group, identity, FEDERATED_CREDENTIAL_NAME)
 
 
-def wait_identity_binding(cmd, client, resource_group_name, cluster_name, binding_name,  # pylint: disable=too-many-arguments
-                          timeout=3600, interval=30, deleted=False, created=False, updated=False, exists=False,
-                          custom=None):
+def wait_identity_binding(client, resource_group_name, cluster_name,  # pylint: disable=too-many-positional-arguments
+                          binding_name, timeout=3600, interval=30, deleted=False, created=False, updated=False,
+                          exists=False, custom=None):
     """Poll the binding until the condition holds; exit non-zero on timeout or failure."""
     if not any([created, updated, deleted, exists, custom]):
         raise RequiredArgumentMissingError("Give a condition: --created, --updated, --deleted, --exists or "
@@ -155,7 +159,7 @@ def wait_identity_binding(cmd, client, resource_group_name, cluster_name, bindin
     if interval <= 0 or timeout <= 0:
         raise InvalidArgumentValueError("--interval and --timeout must be positive numbers of seconds.")
 
-    action = "Waiting for identity binding '{}'".format(binding_name)
+    action = f"Waiting for identity binding '{binding_name}'"
     state = None
     # Count polls rather than read the clock, like the CLI's generic wait: one poll per interval.
     for poll in range(0, timeout, interval):
@@ -177,10 +181,9 @@ def wait_identity_binding(cmd, client, resource_group_name, cluster_name, bindin
             if exists:
                 return None
             if state.lower() in ("failed", "canceled"):
-                raise AzureResponseError("Identity binding '{}' is in state '{}'. Inspect it with: "
-                                         "az aks identity-binding show {}".format(
-                                             binding_name, state,
-                                             _binding_args(resource_group_name, cluster_name, binding_name)))
+                binding_args = _binding_args(resource_group_name, cluster_name, binding_name)
+                raise AzureResponseError(f"Identity binding '{binding_name}' is in state '{state}'. Inspect it with: "
+                                         f"az aks identity-binding show {binding_args}")
             if (created or updated) and state.lower() == "succeeded":
                 return None
             if custom and _matches(binding, custom):
@@ -189,8 +192,8 @@ def wait_identity_binding(cmd, client, resource_group_name, cluster_name, bindin
         if poll + interval < timeout:
             time.sleep(interval)
 
-    raise AzureResponseError("Timed out after {} seconds waiting for identity binding '{}'; its last state was "
-                             "'{}'. Run the wait again with a larger --timeout.".format(timeout, binding_name, state))
+    raise AzureResponseError(f"Timed out after {timeout} seconds waiting for identity binding '{binding_name}'; its "
+                             f"last state was '{state}'. Run the wait again with a larger --timeout.")
 
 
 def _matches(binding, query):
@@ -198,11 +201,12 @@ def _matches(binding, query):
     try:
         return bool(jmespath.search(query, binding))
     except jmespath.exceptions.JMESPathError as error:
-        raise InvalidArgumentValueError("--custom '{}' is not a valid JMESPath query: {}".format(query, error))
+        raise InvalidArgumentValueError(f"--custom '{query}' is not a valid JMESPath query: {error}") from error
 
 
-def generate_rbac(cmd, resource_group_name=None, cluster_name=None, binding_name=None, client_id=None,
-                  service_accounts=None, name_prefix=None, with_service_account=False, tenant_id=None):
+def generate_rbac(cmd, resource_group_name=None, cluster_name=None,  # pylint: disable=too-many-positional-arguments
+                  binding_name=None, client_id=None, service_accounts=None, name_prefix=None,
+                  with_service_account=False, tenant_id=None):
     """Return a Kubernetes List with the ClusterRole and ClusterRoleBinding (and ServiceAccounts)."""
     from .kubernetes import build_manifests
 
@@ -216,7 +220,7 @@ def generate_rbac(cmd, resource_group_name=None, cluster_name=None, binding_name
         return build_manifests(client_id, service_accounts or [("default", "default")], name_prefix=name_prefix,
                                tenant_id=tenant_id, with_service_accounts=with_service_account)
     except ValueError as error:
-        raise InvalidArgumentValueError(str(error))
+        raise InvalidArgumentValueError(str(error)) from error
 
 
 def _identity_from_binding(cmd, resource_group_name, cluster_name, binding_name, tenant_id):
@@ -230,10 +234,10 @@ def _identity_from_binding(cmd, resource_group_name, cluster_name, binding_name,
     identity = (binding.get("properties") or {}).get("managedIdentity") or {}
     state = (binding.get("properties") or {}).get("provisioningState") or "unknown"
     if not identity.get("clientId"):
+        binding_args = _binding_args(resource_group_name, cluster_name, binding_name)
         raise AzureResponseError(
-            "Identity binding '{}' has no client ID yet (provisioningState '{}'). Wait until it is created with "
-            "'az aks identity-binding wait {} --created', then run this command again.".format(
-                binding_name, state, _binding_args(resource_group_name, cluster_name, binding_name)))
+            f"Identity binding '{binding_name}' has no client ID yet (provisioningState '{state}'). Wait until it is "
+            f"created with 'az aks identity-binding wait {binding_args} --created', then run this command again.")
     return identity["clientId"], tenant_id or identity.get("tenantId")
 
 
@@ -244,4 +248,4 @@ def _signed_in_tenant(cli_ctx):
     except Exception as error:  # pylint: disable=broad-except
         raise RequiredArgumentMissingError(
             "--with-service-account needs the identity's tenant ID: give --tenant-id, or sign in with 'az login' "
-            "to use your account's tenant ({}).".format(error))
+            f"to use your account's tenant ({error}).") from error

@@ -19,7 +19,7 @@ CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id"
 TENANT_ID_ANNOTATION = "azure.workload.identity/tenant-id"
 
 RBAC_API_GROUP = "rbac.authorization.k8s.io"
-RBAC_API_VERSION = RBAC_API_GROUP + "/v1"
+RBAC_API_VERSION = f"{RBAC_API_GROUP}/v1"
 
 # AKS matches the identity's client ID against the rule's `resources`, not `resourceNames`.
 USE_IDENTITY_API_GROUP = "cid.wi.aks.azure.com"

@@ -58,10 +58,11 @@ def run_create_preflight(cli_ctx, client, resource_group_name, cluster_name, ide
     problems = [problem for problem in problems if problem is not None]
     if problems:
         message = "\n".join(problem.message for problem in problems)
-        raise problems[0].error_class(message + "\nNothing was created.")
+        raise problems[0].error_class(f"{message}\nNothing was created.")
 
 
-def explain_unexpected_not_found(cli_ctx, client, error, action, resource_group_name, cluster_name):  # pylint: disable=unused-argument
+def explain_unexpected_not_found(cli_ctx, client, error, action, *,  # pylint: disable=unused-argument
+                                 resource_group_name, cluster_name):
     """Return a CLI error for a 404 that names neither the binding nor the cluster, or None.
 
     Subscriptions without the preview feature have been reported to answer 404 on the
@@ -79,14 +80,14 @@ def explain_unexpected_not_found(cli_ctx, client, error, action, resource_group_
     if problem is None:
         return None
     code, message = _errors.error_code_and_message(error)
-    return problem.error_class("{} failed: {} ({}).\n{}".format(action, message, code, problem.message))
+    return problem.error_class(f"{action} failed: {message} ({code}).\n{problem.message}")
 
 
 # Reads. Each returns the JSON, NOT_FOUND or FORBIDDEN, and raises for anything else.
 
 def read_feature_state(client, feature_name):
-    url = "/subscriptions/{}/providers/Microsoft.Features/providers/{}/features/{}".format(
-        client.subscription_id, FEATURE_NAMESPACE, feature_name)
+    url = (f"/subscriptions/{client.subscription_id}/providers/Microsoft.Features/providers/{FEATURE_NAMESPACE}"
+           f"/features/{feature_name}")
     request = HttpRequest("GET", url, params={"api-version": FEATURES_API_VERSION})
     response = client.send_request(request)
     logger.debug("Preflight: feature %s/%s: HTTP %s", FEATURE_NAMESPACE, feature_name, response.status_code)
@@ -147,26 +148,26 @@ def check_features(states, subscription_id, warn=True):
     if any(state == FORBIDDEN for state in states.values()):
         if warn:
             _skip_warning("preview feature registration", "Microsoft.Features/providers/features/read",
-                          "the features of subscription " + subscription_id)
+                          f"the features of subscription {subscription_id}")
         return None
 
-    described = ", ".join("{}: {}".format(name, state) for name, state in states.items())
-    register = ("  az feature register --namespace {0} --name {1}\n"
-                "  az feature show --namespace {0} --name {1} --query properties.state -o tsv   "
-                "(repeat until it prints Registered; this takes 10 to 15 minutes)\n"
-                "  az provider register --namespace {0}").format(FEATURE_NAMESPACE, FEATURE_NAMES[0])
+    described = ", ".join(f"{name}: {state}" for name, state in states.items())
+    feature_name = FEATURE_NAMES[0]
+    register = (f"  az feature register --namespace {FEATURE_NAMESPACE} --name {feature_name}\n"
+                f"  az feature show --namespace {FEATURE_NAMESPACE} --name {feature_name} "
+                "--query properties.state -o tsv   (repeat until it prints Registered; this takes 10 to 15 minutes)\n"
+                f"  az provider register --namespace {FEATURE_NAMESPACE}")
     if any(state in ("Registering", "Pending") for state in states.values()):
+        registering_feature = next(name for name, state in states.items() if state in ("Registering", "Pending"))
         return Problem(ValidationError,
-                       "The identity binding preview is still being registered in subscription {} ({}). Wait "
-                       "until it is Registered, then register the provider again:\n"
-                       "  az feature show --namespace {} --name {} --query properties.state -o tsv\n"
-                       "  az provider register --namespace {}".format(
-                           subscription_id, described, FEATURE_NAMESPACE,
-                           next(name for name, state in states.items() if state in ("Registering", "Pending")),
-                           FEATURE_NAMESPACE))
+                       f"The identity binding preview is still being registered in subscription {subscription_id} "
+                       f"({described}). Wait until it is Registered, then register the provider again:\n"
+                       f"  az feature show --namespace {FEATURE_NAMESPACE} --name {registering_feature} "
+                       "--query properties.state -o tsv\n"
+                       f"  az provider register --namespace {FEATURE_NAMESPACE}")
     return Problem(ValidationError,
-                   "The identity binding preview is not registered in subscription {} ({}). Register it with:\n{}"
-                   .format(subscription_id, described, register))
+                   f"The identity binding preview is not registered in subscription {subscription_id} ({described}). "
+                   f"Register it with:\n{register}")
 
 
 def check_cluster(cluster, resource_group_name, cluster_name, warn=True):
@@ -175,7 +176,7 @@ def check_cluster(cluster, resource_group_name, cluster_name, warn=True):
         return Problem(ResourceNotFoundError, error.error_msg)
     if cluster == FORBIDDEN:
         if warn:
-            _skip_warning("cluster", "Microsoft.ContainerService/managedClusters/read", "cluster " + cluster_name)
+            _skip_warning("cluster", "Microsoft.ContainerService/managedClusters/read", f"cluster {cluster_name}")
         return None
     if not warn:
         return None
@@ -200,17 +201,17 @@ def check_cluster(cluster, resource_group_name, cluster_name, warn=True):
 def check_identity(credential_names, identity_id, identity_group, identity_name):
     if credential_names == NOT_FOUND:
         return Problem(ResourceNotFoundError,
-                       "Managed identity '{}' was not found. Check the ID with: az identity show --ids {}".format(
-                           identity_id, identity_id))
+                       f"Managed identity '{identity_id}' was not found. Check the ID with: "
+                       f"az identity show --ids {identity_id}")
     if credential_names == FORBIDDEN:
         _skip_warning("identity", "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/read",
-                      "identity " + identity_name)
+                      f"identity {identity_name}")
         return None
     if len(credential_names) >= MAX_FEDERATED_CREDENTIALS and FEDERATED_CREDENTIAL_NAME not in credential_names:
         return Problem(ValidationError,
-                       "Managed identity '{}' already has {} federated identity credentials, the limit is {}, and "
-                       "the binding needs one more ('{}'). Remove one you no longer use; list them with:\n"
-                       "  az identity federated-credential list -g {} --identity-name {} -o table".format(
-                           identity_name, len(credential_names), MAX_FEDERATED_CREDENTIALS,
-                           FEDERATED_CREDENTIAL_NAME, identity_group, identity_name))
+                       f"Managed identity '{identity_name}' already has {len(credential_names)} federated identity "
+                       f"credentials, the limit is {MAX_FEDERATED_CREDENTIALS}, and the binding needs one more "
+                       f"('{FEDERATED_CREDENTIAL_NAME}'). Remove one you no longer use; list them with:\n"
+                       f"  az identity federated-credential list -g {identity_group} --identity-name {identity_name} "
+                       "-o table")
     return None

@@ -58,7 +58,7 @@ class IdentityBindingsClient:
             policies.RequestIdPolicy(**kwargs),
             kwargs.get("headers_policy") or policies.HeadersPolicy(**kwargs),
             kwargs.get("user_agent_policy") or policies.UserAgentPolicy(
-                sdk_moniker="identity-binding-vendored/{}".format(self.api_version), **kwargs),
+                sdk_moniker=f"identity-binding-vendored/{self.api_version}", **kwargs),
             policies.ProxyPolicy(**kwargs),
             policies.ContentDecodePolicy(**kwargs),
             policies.RedirectPolicy(**kwargs),
@@ -96,9 +96,9 @@ class IdentityBindingsClient:
         )
 
     def binding_path(self, resource_group_name, cluster_name, binding_name=None):
-        path = self.cluster_path(resource_group_name, cluster_name) + "/identityBindings"
+        path = f"{self.cluster_path(resource_group_name, cluster_name)}/identityBindings"
         if binding_name is not None:
-            path += "/" + quote(binding_name, safe="")
+            path += f"/{quote(binding_name, safe='')}"
         return path
 
     def _request(self, method, path, *, api_version=None, json=None, headers=None):
