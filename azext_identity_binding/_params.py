@@ -29,11 +29,16 @@ def load_arguments(loader, _):
                    help="Name of the identity binding: lowercase letters, digits and '-', starting with a letter, "
                         "at most 63 characters.")
 
+    with loader.argument_context("aks identity-binding list") as c:
+        # A list names no single resource, so it takes no --ids.
+        c.argument("cluster_name", id_part=None)
+
     with loader.argument_context("aks identity-binding create") as c:
         c.argument("managed_identity_resource_id", options_list=["--managed-identity-resource-id"],
                    validator=validate_identity_resource_id,
                    help="Resource ID of the user-assigned managed identity to bind, as printed by "
-                        "'az identity show -g <group> -n <name> --query id -o tsv'. It cannot be changed later.")
+                        "`az identity show -g MyResourceGroup -n MyIdentity --query id -o tsv`. "
+                        "It cannot be changed later.")
         c.argument("skip_preflight", options_list=["--skip-preflight"], arg_type=get_three_state_flag(),
                    help="Send the request without first checking the preview feature registration, the cluster "
                         "and the identity. Use it when you lack read access to those, or in scripts that have "
@@ -69,7 +74,7 @@ def load_arguments(loader, _):
                         "The binding lists exactly the accounts given, so pass all of them every time. "
                         "Default: default/default.")
         c.argument("name_prefix", options_list=["--name-prefix"],
-                   help="Name the objects <prefix>-cr and <prefix>-crb. Default: use-mi-<client-id> for both.")
+                   help="Name the objects PREFIX-cr and PREFIX-crb. Default: use-mi-CLIENT_ID for both.")
         c.argument("with_service_account", options_list=["--with-service-account"],
                    arg_type=get_three_state_flag(),
                    help="Also emit the ServiceAccount objects with the azure.workload.identity/client-id and "
