@@ -69,33 +69,33 @@ def _log_next_steps(binding_args):
         binding_args, POD_LABEL[0], POD_LABEL[1], POD_ANNOTATION[0], POD_ANNOTATION[1])
 
 
-def show_identity_binding(cmd, client, resource_group_name, cluster_name, binding_name):
+def show_identity_binding(client, resource_group_name, cluster_name, binding_name):
     action = f"Reading identity binding '{binding_name}'"
     with _errors.translated(action):
         try:
             return client.get(resource_group_name, cluster_name, binding_name)
         except HttpResponseError as error:
-            raise _not_found_or_error(cmd, client, error, action, resource_group_name=resource_group_name,
+            raise _not_found_or_error(client, error, action, resource_group_name=resource_group_name,
                                       cluster_name=cluster_name, binding_name=binding_name) from error
 
 
-def list_identity_bindings(cmd, client, resource_group_name, cluster_name):
+def list_identity_bindings(client, resource_group_name, cluster_name):
     action = f"Listing the identity bindings of cluster '{cluster_name}'"
     with _errors.translated(action):
         try:
             return list(client.list_by_managed_cluster(resource_group_name, cluster_name))
         except HttpResponseError as error:
-            raise _not_found_or_error(cmd, client, error, action, resource_group_name=resource_group_name,
+            raise _not_found_or_error(client, error, action, resource_group_name=resource_group_name,
                                       cluster_name=cluster_name) from error
 
 
-def _not_found_or_error(cmd, client, error, action, *, resource_group_name, cluster_name, binding_name=None):
+def _not_found_or_error(client, error, action, *, resource_group_name, cluster_name, binding_name=None):
     """Return the CLI error for a failed read; explain a 404 that is neither binding nor cluster."""
     if error.status_code == 404 and not _errors.is_missing_cluster(error):
         code, _ = _errors.error_code_and_message(error)
         if not (binding_name and (code or "").lower() == "notfound"):
             from .preflight import explain_unexpected_not_found
-            explained = explain_unexpected_not_found(cmd.cli_ctx, client, error, action,
+            explained = explain_unexpected_not_found(client, error, action,
                                                      resource_group_name=resource_group_name, cluster_name=cluster_name)
             if explained is not None:
                 return explained
@@ -229,7 +229,7 @@ def _identity_from_binding(cmd, resource_group_name, cluster_name, binding_name,
             "Name the binding with -g, --cluster-name and -n (or --ids), or give --client-id to work offline.")
     from ._client_factory import cf_identity_bindings
     client = cf_identity_bindings(cmd.cli_ctx)
-    binding = show_identity_binding(cmd, client, resource_group_name, cluster_name, binding_name)
+    binding = show_identity_binding(client, resource_group_name, cluster_name, binding_name)
 
     identity = (binding.get("properties") or {}).get("managedIdentity") or {}
     state = (binding.get("properties") or {}).get("provisioningState") or "unknown"

@@ -4,6 +4,7 @@ The reads run concurrently, so together they cost about one round trip. A check 
 caller may not read (403) is skipped with a warning: the PUT itself has the last word.
 """
 
+from collections import namedtuple
 from concurrent.futures import ThreadPoolExecutor
 
 from azure.cli.core.azclierror import ResourceNotFoundError, ValidationError
@@ -27,13 +28,8 @@ FORBIDDEN = "forbidden"
 NOT_FOUND = "not found"
 
 
-class Problem(Exception):
-    """A failed check: the CLI error class to raise and its message."""
-
-    def __init__(self, error_class, message):
-        super().__init__(message)
-        self.error_class = error_class
-        self.message = message
+# A failed check: the CLI error class to raise and its message.
+Problem = namedtuple("Problem", ["error_class", "message"])
 
 
 def run_create_preflight(cli_ctx, client, resource_group_name, cluster_name, identity_id):
@@ -61,8 +57,7 @@ def run_create_preflight(cli_ctx, client, resource_group_name, cluster_name, ide
         raise problems[0].error_class(f"{message}\nNothing was created.")
 
 
-def explain_unexpected_not_found(cli_ctx, client, error, action, *,  # pylint: disable=unused-argument
-                                 resource_group_name, cluster_name):
+def explain_unexpected_not_found(client, error, action, *, resource_group_name, cluster_name):
     """Return a CLI error for a 404 that names neither the binding nor the cluster, or None.
 
     Subscriptions without the preview feature have been reported to answer 404 on the
@@ -99,16 +94,21 @@ def read_feature_state(client, feature_name):
     return (response.json().get("properties") or {}).get("state") or "Unknown"
 
 
+def _outcome_of(error, subject):
+    """Return NOT_FOUND or FORBIDDEN for a 404 or 403 on ``subject``; re-raise anything else."""
+    logger.debug("Preflight: %s: HTTP %s", subject, error.status_code)
+    if error.status_code == 404:
+        return NOT_FOUND
+    if error.status_code == 403:
+        return FORBIDDEN
+    raise error
+
+
 def read_cluster(client, resource_group_name, cluster_name):
     try:
         cluster = client.get_managed_cluster(resource_group_name, cluster_name)
     except HttpResponseError as error:
-        logger.debug("Preflight: cluster %s: HTTP %s", cluster_name, error.status_code)
-        if error.status_code == 404:
-            return NOT_FOUND
-        if error.status_code == 403:
-            return FORBIDDEN
-        raise
+        return _outcome_of(error, f"cluster {cluster_name}")
     logger.debug("Preflight: cluster %s: found", cluster_name)
     return cluster
 
@@ -121,12 +121,7 @@ def read_federated_credentials(cli_ctx, subscription_id, resource_group_name, id
         names = [credential.name for credential in
                  client.federated_identity_credentials.list(resource_group_name, identity_name)]
     except HttpResponseError as error:
-        logger.debug("Preflight: identity %s: HTTP %s", identity_name, error.status_code)
-        if error.status_code == 404:
-            return NOT_FOUND
-        if error.status_code == 403:
-            return FORBIDDEN
-        raise
+        return _outcome_of(error, f"identity {identity_name}")
     logger.debug("Preflight: identity %s: %d federated credentials", identity_name, len(names))
     return names
 
