@@ -1,4 +1,4 @@
-"""Tab completion for names that only the service knows."""
+"""Tab completion for names that only the service can list."""
 
 from azure.cli.core.decorators import Completer
 

@@ -23,7 +23,7 @@ def load_arguments(loader, _):
         c.argument("cluster_name", options_list=["--cluster-name"], id_part="name",
                    completer=get_resource_name_completion_list("Microsoft.ContainerService/ManagedClusters"),
                    validator=validate_cluster_name,
-                   help="Name of the managed cluster (AKS) that holds the binding.")
+                   help="Name of the managed cluster (AKS) that the binding belongs to.")
         c.argument("binding_name", options_list=["--name", "-n"], id_part="child_name_1",
                    completer=get_binding_name_completion_list, validator=validate_binding_name,
                    help="Name of the identity binding: lowercase letters, digits and '-', starting with a letter, "

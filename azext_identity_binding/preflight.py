@@ -60,7 +60,7 @@ def run_create_preflight(cli_ctx, client, resource_group_name, cluster_name, ide
 def explain_unexpected_not_found(client, error, action, *, resource_group_name, cluster_name):
     """Return a CLI error for a 404 that names neither the binding nor the cluster, or None.
 
-    Subscriptions without the preview feature have been reported to answer 404 on the
+    Subscriptions without the preview feature have been reported to return 404 on the
     identity bindings endpoints; check the cluster and the registration to say which.
     """
     with ThreadPoolExecutor(max_workers=3) as pool:

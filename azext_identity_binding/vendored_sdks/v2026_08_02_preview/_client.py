@@ -40,8 +40,8 @@ class IdentityBindingsClient:
     """Client for ``Microsoft.ContainerService/managedClusters/identityBindings``.
 
     The constructor has the signature that the Azure CLI's ``get_mgmt_service_client`` expects
-    of a current-generation SDK client: ``credential`` is positional, and the pipeline uses the
-    policies the CLI hands in (headers, user agent, logging, custom hook), so requests carry the
+    of a current-generation SDK client, with ``credential`` positional. The pipeline uses the
+    policies the CLI passes in (headers, user agent, logging, custom hook), so requests carry the
     CLI's ``CommandName`` and ``ParameterSetName`` headers and honour ``--debug``.
     """
 
@@ -165,7 +165,7 @@ class IdentityBindingsClient:
                                if_match=None, if_none_match=None, polling=True, polling_interval=None):
         """Create or replace a binding; return an LROPoller whose result is the binding's JSON.
 
-        The service answers 201 (created) or 200 (replaced) and reports progress through any of
+        The service returns 201 (created) or 200 (replaced) and reports progress through any of
         Azure-AsyncOperation, Location and Retry-After; the final state is read from the
         binding itself (final-state-via: location, with no Location header for a PUT).
         """
@@ -183,7 +183,7 @@ class IdentityBindingsClient:
                      if_match=None, polling=True, polling_interval=None):
         """Delete a binding; return an LROPoller whose result is None.
 
-        The service answers 202 with a Location to poll (202 while running, 204 with no body
+        The service returns 202 with a Location to poll (202 while running, 204 with no body
         when done), or 204 when the binding did not exist.
         """
         headers = {"If-Match": if_match} if if_match else None

@@ -33,7 +33,7 @@ class GrowingIntervalPolling(ARMPolling):
 
     def _parse_resource(self, pipeline_response):
         # With final-state-via: location, a Location header on a PUT's 201 makes the poller end on
-        # that URL, which may answer 204 with no body. The result of a PUT is the resource, so
+        # that URL, which may return 204 with no body. The result of a PUT is the resource, so
         # read it from the PUT's own URL then.
         initial_request = self._initial_response.http_response.request
         if not pipeline_response.http_response.body() and initial_request.method == "PUT":
