@@ -14,6 +14,7 @@ from azure.cli.core.azclierror import (
     BadRequestError,
     ForbiddenError,
     ResourceNotFoundError,
+    ValidationError,
 )
 
 from azure.core.exceptions import AzureError, HttpResponseError
@@ -67,6 +68,12 @@ def cluster_not_found(cluster_name, resource_group_name):
     return ResourceNotFoundError(
         f"Managed cluster '{cluster_name}' was not found in resource group '{resource_group_name}'. Check the "
         f"names with: az aks list -g {resource_group_name} -o table")
+
+
+def is_binding_not_found(error):
+    """Tell whether an error is the service's plain 404 for a binding that does not exist."""
+    code, _ = error_code_and_message(error)
+    return getattr(error, "status_code", None) == 404 and (code or "").lower() == "notfound"
 
 
 def is_missing_cluster(error):
@@ -124,9 +131,18 @@ def from_http_error(error, action, *,  # pylint: disable=too-many-return-stateme
             f"'{FIC_WRITE_PERMISSION}' on {identity_scope}. Ask an owner of those scopes for a role that grants "
             "them, and check your roles with: az role assignment list --assignee <your-id> --all")
     if status == 409 and (code or "") == "OperationNotAllowed":
+        binding_wait = (f" or, if it is this binding's own create, 'az aks identity-binding wait -g "
+                        f"{resource_group_name} --cluster-name {cluster_name} -n {binding_name} --created'"
+                        if binding_name else "")
         return AzureResponseError(
-            f"{summary} Another operation is running on cluster '{cluster_name}'. Wait for it with "
-            f"'az aks wait -g {resource_group_name} -n {cluster_name} --updated' and run the command again.")
+            f"{summary} Another operation is in progress on cluster '{cluster_name}'. Wait for it with "
+            f"'az aks wait -g {resource_group_name} -n {cluster_name} --updated'{binding_wait}, and run the "
+            "command again.")
+    if status == 404 and (code or "") in ("InvalidResourceType", "NoRegisteredProviderFound"):
+        return ValidationError(
+            f"{summary} The subscription does not offer identity bindings at this api-version, which happens "
+            "while the preview feature is not registered. Check it with: az feature show --namespace "
+            "Microsoft.ContainerService --name IdentityBindingPreview --query properties.state -o tsv")
     if status == 404:
         return ResourceNotFoundError(summary)
     if status in (429,) or (status or 0) >= 500:

@@ -22,6 +22,9 @@ def binding_row(binding):
 
 
 def transform_binding_table(result):
+    # show with several --ids returns a list of bindings.
+    if isinstance(result, list):
+        return transform_binding_list_table(result)
     return [binding_row(result)] if result else []
 
 

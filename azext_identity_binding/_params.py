@@ -12,6 +12,7 @@ from azext_identity_binding._validators import (
     validate_cluster_name,
     validate_identity_resource_id,
     validate_rbac_arguments,
+    validate_wait_arguments,
 )
 
 _WAIT_GROUP = "Wait Condition"
@@ -46,7 +47,7 @@ def load_arguments(loader, _):
 
     with loader.argument_context("aks identity-binding wait") as c:
         c.argument("timeout", options_list=["--timeout"], type=int, arg_group=_WAIT_GROUP,
-                   help="Maximum wait in seconds.")
+                   validator=validate_wait_arguments, help="Maximum wait in seconds.")
         c.argument("interval", options_list=["--interval"], type=int, arg_group=_WAIT_GROUP,
                    help="Polling interval in seconds.")
         c.argument("created", options_list=["--created"], action="store_true", arg_group=_WAIT_GROUP,

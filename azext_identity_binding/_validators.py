@@ -15,7 +15,8 @@ IDENTITY_ID_FORM = ("/subscriptions/<subscription-id>/resourceGroups/<resource-g
 IDENTITY_ID_HINT = "az identity show -g <resource-group> -n <identity-name> --query id -o tsv"
 
 BINDING_NAME_RULE = ("1 to 63 characters: lowercase letters, digits and '-', starting with a letter "
-                     "(the API specification allows only lowercase letters and digits)")
+                     "(the AKS walkthrough uses '-'; the API specification's pattern has no '-', so the service "
+                     "may reject it)")
 CLUSTER_NAME_RULE = ("1 to 63 characters: letters, digits, '-' and '_', starting and ending with a "
                      "letter or digit")
 
@@ -60,6 +61,9 @@ def parse_identity_resource_id(value):
         raise ValueError(
             f"{option} value '{value}' is a GUID, probably the identity's client ID or principal ID, not its "
             f"resource ID. {expected}")
+    if value.startswith("//"):
+        # Git Bash leaves a path that starts with '//' alone; the ID itself starts with one '/'.
+        value = value[1:]
     if value.lower().startswith("subscriptions/"):
         raise ValueError(f"{option} value '{value}' is missing the leading '/'. {expected}")
 
@@ -144,3 +148,19 @@ def validate_rbac_arguments(namespace):
     if namespace.name_prefix is not None:
         # Any valid client ID will do: only the prefix decides whether the names are valid.
         rbac_object_names("00000000-0000-0000-0000-000000000000", namespace.name_prefix)
+
+
+def validate_wait_arguments(namespace):
+    """Check wait's condition and numbers, so a usage mistake exits 2 before any request."""
+    conditions = (namespace.created, namespace.updated, namespace.deleted, namespace.exists, namespace.custom)
+    if not any(conditions):
+        raise ValueError("Give a condition: --created, --updated, --deleted, --exists or --custom JMESPATH.")
+    if namespace.interval <= 0 or namespace.timeout <= 0:
+        raise ValueError(f"--interval ({namespace.interval}) and --timeout ({namespace.timeout}) must be positive "
+                         "numbers of seconds.")
+    if namespace.custom:
+        import jmespath
+        try:
+            jmespath.compile(namespace.custom)
+        except jmespath.exceptions.JMESPathError as error:
+            raise ValueError(f"--custom '{namespace.custom}' is not a valid JMESPath query: {error}") from error

@@ -23,7 +23,8 @@ def confirm_delete(command_args):
 
 def load_command_table(loader, _):
     with loader.command_group("aks identity-binding", client_factory=cf_identity_bindings, is_preview=True) as g:
-        g.custom_command("create", "create_identity_binding", supports_no_wait=True)
+        g.custom_command("create", "create_identity_binding", supports_no_wait=True,
+                         table_transformer=transform_binding_table)
         g.custom_command("list", "list_identity_bindings", table_transformer=transform_binding_list_table)
         g.custom_show_command("show", "show_identity_binding", table_transformer=transform_binding_table)
         g.custom_command("delete", "delete_identity_binding", supports_no_wait=True, confirmation=confirm_delete)

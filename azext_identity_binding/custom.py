@@ -115,8 +115,9 @@ def delete_identity_binding(cmd, client,  # pylint: disable=too-many-positional-
         try:
             binding = client.get(resource_group_name, cluster_name, binding_name)
         except HttpResponseError as error:
-            if error.status_code != 404 or _errors.is_missing_cluster(error):
-                raise
+            if not _errors.is_binding_not_found(error):
+                raise _not_found_or_error(client, error, action, resource_group_name=resource_group_name,
+                                          cluster_name=cluster_name, binding_name=binding_name) from error
             logger.warning("Identity binding '%s' was not found in cluster '%s' (resource group '%s'); "
                            "nothing was deleted.", binding_name, cluster_name, resource_group_name)
             return None
@@ -152,56 +153,65 @@ def _log_credential_note(binding):
 def wait_identity_binding(client, resource_group_name, cluster_name,  # pylint: disable=too-many-positional-arguments
                           binding_name, timeout=3600, interval=30, deleted=False, created=False, updated=False,
                           exists=False, custom=None):
-    """Poll the binding until the condition holds; exit non-zero on timeout or failure."""
-    if not any([created, updated, deleted, exists, custom]):
-        raise RequiredArgumentMissingError("Give a condition: --created, --updated, --deleted, --exists or "
-                                           "--custom JMESPATH.")
-    if interval <= 0 or timeout <= 0:
-        raise InvalidArgumentValueError("--interval and --timeout must be positive numbers of seconds.")
+    """Poll the binding until the condition holds; exit non-zero on timeout or failure.
 
+    The condition and the numbers were checked by the argument validator.
+    """
     action = f"Waiting for identity binding '{binding_name}'"
     state = None
-    # Count polls rather than read the clock, like the CLI's generic wait: one poll per interval.
-    for poll in range(0, timeout, interval):
-        binding = None
-        with _errors.translated(action, binding_name=binding_name, cluster_name=cluster_name,
-                                resource_group_name=resource_group_name):
-            try:
-                binding = client.get(resource_group_name, cluster_name, binding_name)
-            except HttpResponseError as error:
-                # A 404 for the binding or for its cluster both mean the binding is gone.
-                if error.status_code != 404 or not (deleted or created or exists or custom):
-                    raise
-                if deleted:
-                    return None
-                state = "not found"
-
-        if binding is not None:
-            state = (binding.get("properties") or {}).get("provisioningState") or "unknown"
+    # Count the time slept rather than read the clock, so a recorded run plays back the same.
+    waited = 0
+    while True:
+        state = _read_state(client, action, resource_group_name, cluster_name, binding_name,
+                            missing_is_expected=bool(deleted or created or exists or custom))
+        if state == _GONE and deleted:
+            return None
+        if state != _GONE:
             if exists:
                 return None
-            if state.lower() in ("failed", "canceled"):
+            if state["state"].lower() in ("failed", "canceled"):
                 binding_args = _binding_args(resource_group_name, cluster_name, binding_name)
-                raise AzureResponseError(f"Identity binding '{binding_name}' is in state '{state}'. Inspect it with: "
-                                         f"az aks identity-binding show {binding_args}")
-            if (created or updated) and state.lower() == "succeeded":
+                raise AzureResponseError(f"Identity binding '{binding_name}' is in state '{state['state']}'. Inspect "
+                                         f"it with: az aks identity-binding show {binding_args}")
+            if (created or updated) and state["state"].lower() == "succeeded":
                 return None
-            if custom and _matches(binding, custom):
+            if custom and _matches(state["binding"], custom):
                 return None
 
-        if poll + interval < timeout:
-            time.sleep(interval)
+        if waited >= timeout:
+            last_state = "not found" if state == _GONE else state["state"]
+            raise AzureResponseError(f"Timed out after {timeout} seconds waiting for identity binding "
+                                     f"'{binding_name}'; its last state was '{last_state}'. Run the wait again with "
+                                     "a larger --timeout.")
+        pause = min(interval, timeout - waited)
+        time.sleep(pause)
+        waited += pause
 
-    raise AzureResponseError(f"Timed out after {timeout} seconds waiting for identity binding '{binding_name}'; its "
-                             f"last state was '{state}'. Run the wait again with a larger --timeout.")
+
+_GONE = "gone"
+
+
+def _read_state(client, action, resource_group_name, cluster_name, binding_name, *, missing_is_expected):
+    """Return {"state", "binding"} for the binding, or _GONE if it or its cluster does not exist."""
+    with _errors.translated(action, binding_name=binding_name, cluster_name=cluster_name,
+                            resource_group_name=resource_group_name):
+        try:
+            binding = client.get(resource_group_name, cluster_name, binding_name)
+        except HttpResponseError as error:
+            # A 404 for the binding or for its cluster means the binding is gone; any other 404
+            # (such as a missing preview registration) is explained, not waited out.
+            gone = _errors.is_binding_not_found(error) or (error.status_code == 404 and
+                                                           _errors.is_missing_cluster(error))
+            if gone and missing_is_expected:
+                return _GONE
+            raise _not_found_or_error(client, error, action, resource_group_name=resource_group_name,
+                                      cluster_name=cluster_name, binding_name=binding_name) from error
+    return {"state": (binding.get("properties") or {}).get("provisioningState") or "unknown", "binding": binding}
 
 
 def _matches(binding, query):
     import jmespath
-    try:
-        return bool(jmespath.search(query, binding))
-    except jmespath.exceptions.JMESPathError as error:
-        raise InvalidArgumentValueError(f"--custom '{query}' is not a valid JMESPath query: {error}") from error
+    return bool(jmespath.search(query, binding))
 
 
 def generate_rbac(cmd, resource_group_name=None, cluster_name=None,  # pylint: disable=too-many-positional-arguments
@@ -233,8 +243,12 @@ def _identity_from_binding(cmd, resource_group_name, cluster_name, binding_name,
 
     identity = (binding.get("properties") or {}).get("managedIdentity") or {}
     state = (binding.get("properties") or {}).get("provisioningState") or "unknown"
+    binding_args = _binding_args(resource_group_name, cluster_name, binding_name)
+    if state.lower() in ("failed", "canceled"):
+        raise AzureResponseError(
+            f"Identity binding '{binding_name}' is in state '{state}', so it grants nothing. Inspect it with "
+            f"'az aks identity-binding show {binding_args}', then delete it and create it again.")
     if not identity.get("clientId"):
-        binding_args = _binding_args(resource_group_name, cluster_name, binding_name)
         raise AzureResponseError(
             f"Identity binding '{binding_name}' has no client ID yet (provisioningState '{state}'). Wait until it is "
             f"created with 'az aks identity-binding wait {binding_args} --created', then run this command again.")

@@ -26,6 +26,7 @@ FEDERATED_CREDENTIAL_NAME = "aks-identity-binding"
 
 FORBIDDEN = "forbidden"
 NOT_FOUND = "not found"
+OTHER_SUBSCRIPTION = "other subscription"
 
 
 # A failed check: the CLI error class to raise and its message.
@@ -91,7 +92,9 @@ def read_feature_state(client, feature_name):
     if response.status_code == 403:
         return FORBIDDEN
     response.raise_for_status()
-    return (response.json().get("properties") or {}).get("state") or "Unknown"
+    state = (response.json().get("properties") or {}).get("state") or "Unknown"
+    logger.debug("Preflight: feature %s/%s: %s", FEATURE_NAMESPACE, feature_name, state)
+    return state
 
 
 def _outcome_of(error, subject):
@@ -115,8 +118,15 @@ def read_cluster(client, resource_group_name, cluster_name):
 
 def read_federated_credentials(cli_ctx, subscription_id, resource_group_name, identity_name):
     """Return the names of the identity's federated credentials (a 404 means no identity)."""
+    from knack.util import CLIError
     from ._client_factory import cf_managed_identities
-    client = cf_managed_identities(cli_ctx, subscription_id=subscription_id)
+    try:
+        client = cf_managed_identities(cli_ctx, subscription_id=subscription_id)
+    except CLIError as error:
+        # The identity lives in a subscription the signed-in account does not list.
+        logger.debug("Preflight: identity %s: no client for subscription %s: %s", identity_name, subscription_id,
+                     error)
+        return OTHER_SUBSCRIPTION
     try:
         names = [credential.name for credential in
                  client.federated_identity_credentials.list(resource_group_name, identity_name)]
@@ -198,6 +208,11 @@ def check_identity(credential_names, identity_id, identity_group, identity_name)
         return Problem(ResourceNotFoundError,
                        f"Managed identity '{identity_id}' was not found. Check the ID with: "
                        f"az identity show --ids {identity_id}")
+    if credential_names == OTHER_SUBSCRIPTION:
+        logger.warning("Skipped the identity check: the identity's subscription is not among the subscriptions of "
+                       "the signed-in account ('az account list'). The service checks the identity when the binding "
+                       "is created; pass --skip-preflight to skip this check.")
+        return None
     if credential_names == FORBIDDEN:
         _skip_warning("identity", "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/read",
                       f"identity {identity_name}")

@@ -26,6 +26,9 @@ run() {
 }
 
 step "Build the wheel and install the extension"
+# setuptools builds in the source tree's build/ folder; start from an empty one so no stale file
+# from an older build ends up in the wheel.
+rm -rf "$root/build"
 (cd "$root" && "$python" -m build --wheel --no-isolation --outdir "$work/dist" . > "$work/build.log" 2>&1) \
   || { cat "$work/build.log" >&2; exit 1; }
 wheel=$(ls "$work/dist"/identity_binding-*.whl)

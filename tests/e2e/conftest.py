@@ -1,6 +1,7 @@
 """A real `az` with the extension installed from its wheel, logged in to an emulator on 127.0.0.1."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -58,6 +59,8 @@ class InstalledCli:
 @pytest.fixture(scope="session")
 def installed_cli(tmp_path_factory):
     work = tmp_path_factory.mktemp("installed-cli")
+    # setuptools builds in the source tree's build/ folder: start from an empty one.
+    shutil.rmtree(ROOT / "build", ignore_errors=True)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
                     str(work / "dist"), str(ROOT)], check=True, capture_output=True)
     wheel = next((work / "dist").glob("identity_binding-*.whl"))

@@ -70,3 +70,12 @@ class GenerateRbacTest(IdentityBindingScenarioTest):
         self.assertIn("az aks identity-binding generate-rbac -g ib-rg --cluster-name ib-cluster -n my-first-ib", next_step)
         self.assertIn('azure.workload.identity/use: "true"', next_step)
         self.assertIn('azure.workload.identity/use-identity-binding: "true"', next_step)
+
+    @with_scenario(faults=[{"method": "PUT", "path": "/identityBindings/my-first-ib$", "action": "failOperation",
+                            "error": {"code": "InternalOperationError", "message": "Reconciling failed."}}])
+    def test_rbac_failed_binding(self):
+        with self.assertRaises(AzureResponseError):
+            self.cmd("aks identity-binding create " + BINDING_ARGS + " --managed-identity-resource-id {identity_id}")
+        with self.assertRaisesRegex(AzureResponseError, "in state 'Failed', so it grants nothing.*delete it and "
+                                                        "create it again"):
+            self.cmd("aks identity-binding generate-rbac " + BINDING_ARGS)

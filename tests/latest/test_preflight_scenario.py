@@ -1,6 +1,6 @@
 """Recorded scenarios for create's checks: feature registration, cluster and identity."""
 
-from azure.cli.core.azclierror import ResourceNotFoundError, ValidationError
+from azure.cli.core.azclierror import BadRequestError, ResourceNotFoundError, ValidationError
 
 from .base import CLUSTER, IDENTITY, RESOURCE_GROUP, IdentityBindingScenarioTest, with_scenario
 
@@ -132,3 +132,37 @@ class PreviewGateTest(IdentityBindingScenarioTest):
     def test_show_not_found_hint(self):
         with self.assertRaisesRegex(ValidationError, "not registered"):
             self.cmd("aks identity-binding show -g {rg} --cluster-name {cluster} -n my-first-ib")
+
+    @with_scenario(featureGate=True, features={"IdentityBindingPreview": "NotRegistered"}, bindings=[
+        {"resourceGroup": RESOURCE_GROUP, "clusterName": CLUSTER, "name": "my-first-ib",
+         "identity": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/ib-rg/providers/"
+                     "Microsoft.ManagedIdentity/userAssignedIdentities/ib-identity"}])
+    def test_delete_gated_binding_explained(self):
+        with self.assertRaisesRegex(ValidationError, "not registered"):
+            self.cmd("aks identity-binding delete -g {rg} --cluster-name {cluster} -n my-first-ib --yes")
+        self.assertEqual(self.sent_requests("DELETE"), [])
+
+    @with_scenario(featureGate=True, features={"IdentityBindingPreview": "NotRegistered"})
+    def test_wait_deleted_gated_explained(self):
+        with self.assertRaisesRegex(ValidationError, "not registered"):
+            self.cmd("aks identity-binding wait -g {rg} --cluster-name {cluster} -n my-first-ib --deleted "
+                     "--interval 1 --timeout 2")
+
+    @with_scenario(featureGate=True, features={})
+    def test_list_gated_retired_names_hint(self):
+        with self.assertRaisesRegex(ValidationError, "InvalidResourceType.*az feature show --namespace "
+                                                     "Microsoft.ContainerService --name IdentityBindingPreview"):
+            self.cmd("aks identity-binding list -g {rg} --cluster-name {cluster}")
+
+
+class OtherSubscriptionIdentityTest(IdentityBindingScenarioTest):
+
+    def test_identity_other_subscription_skipped(self):
+        self.kwargs["other_id"] = self.kwargs["identity_id"].replace(
+            "00000000-0000-0000-0000-000000000000", "11111111-2222-3333-4444-555555555555")
+        with self.assertLogs(LOGGER, "WARNING") as logs:
+            # The emulator knows no identity in that subscription, so the PUT itself fails.
+            with self.assertRaisesRegex(BadRequestError, "ManagedIdentityNotFound"):
+                self.cmd("aks identity-binding create -g {rg} --cluster-name {cluster} -n my-first-ib "
+                         "--managed-identity-resource-id {other_id}")
+        self.assertTrue(any("Skipped the identity check" in line for line in logs.output))

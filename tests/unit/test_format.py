@@ -65,3 +65,9 @@ def test_show_one_row():
 
 def test_show_none():
     assert transform_binding_table(None) == []
+
+
+def test_show_several_ids():
+    # show with several --ids returns a list, which the show transformer must accept too.
+    assert transform_binding_table([binding(), binding("Creating")]) == [binding_row(binding()),
+                                                                         binding_row(binding("Creating"))]

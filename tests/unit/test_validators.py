@@ -312,3 +312,8 @@ def test_rbac_invalid_tenant():
 def test_rbac_invalid_name_prefix():
     with pytest.raises(ValueError):
         validate_rbac_arguments(rbac_namespace(client_id=CLIENT_ID, name_prefix="Bad_Prefix"))
+
+
+def test_identity_double_slash_prefix():
+    # Git Bash leaves '//subscriptions/...' alone, and the error message for a rewritten path suggests it.
+    assert parse_identity_resource_id("/" + CANONICAL) == CANONICAL

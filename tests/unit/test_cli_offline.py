@@ -1,4 +1,4 @@
-"""`generate-rbac --client-id` through the CLI itself: offline, no login, nothing sent."""
+"""Commands run through the CLI itself, offline: generate-rbac from a client ID, and input checks."""
 
 import json
 from io import StringIO
@@ -56,3 +56,22 @@ def test_bad_input_exits_2(args, caplog):
     assert exit_code == 2
     assert output == ""
     assert any(record.levelname == "ERROR" for record in caplog.records)
+
+
+def run_wait(*args):
+    """Return the exit code of `az aks identity-binding wait ARGS` (nothing is sent: no login here)."""
+    try:
+        return DummyCli().invoke(["aks", "identity-binding", "wait", "-g", "rg", "--cluster-name", "c", "-n", "ib",
+                                  *args], out_file=StringIO())
+    except SystemExit as error:
+        return error.code
+
+
+@pytest.mark.parametrize("args", [
+    [],
+    ["--created", "--interval", "0"],
+    ["--created", "--timeout", "-5"],
+    ["--custom", "properties.["],
+], ids=["no-condition", "zero-interval", "negative-timeout", "bad-query"])
+def test_wait_usage_exits_2(args):
+    assert run_wait(*args) == 2
