@@ -19,8 +19,6 @@ from ._lro import wait_for
 
 logger = get_logger(__name__)
 
-FEDERATED_CREDENTIAL_NAME = "aks-identity-binding"
-
 
 def _binding_args(resource_group_name, cluster_name, binding_name):
     return f"-g {resource_group_name} --cluster-name {cluster_name} -n {binding_name}"
@@ -138,6 +136,7 @@ def delete_identity_binding(cmd, client,  # pylint: disable=too-many-positional-
 
 
 def _log_credential_note(binding):
+    from .preflight import FEDERATED_CREDENTIAL_NAME
     identity_id = ((binding.get("properties") or {}).get("managedIdentity") or {}).get("resourceId") or ""
     parts = identity_id.split("/")
     if len(parts) < 9:
