@@ -36,8 +36,7 @@ def create_identity_binding(cmd, client,  # pylint: disable=too-many-positional-
         from .preflight import run_create_preflight
         with _errors.translated(f"Checking the prerequisites of identity binding '{binding_name}'",
                                 **names):
-            run_create_preflight(cmd.cli_ctx, client, resource_group_name, cluster_name,
-                                 managed_identity_resource_id)
+            run_create_preflight(client, resource_group_name, cluster_name, managed_identity_resource_id)
 
     parameters = {"properties": {"managedIdentity": {"resourceId": managed_identity_resource_id}}}
     with _errors.translated(action, f"az aks identity-binding show {binding_args}", **names):

@@ -25,7 +25,10 @@ from azure.cli.testsdk.patches import (
 from azure.cli.testsdk.scenario_tests import mock_in_unit_test
 from azure.cli.testsdk.scenario_tests.base import ReplayableTest
 from azure.cli.testsdk.scenario_tests.patches import patch_time_sleep_api
-from azure.cli.testsdk.scenario_tests.recording_processors import RecordingProcessor
+from azure.cli.testsdk.scenario_tests.recording_processors import (
+    RecordingProcessor,
+    SubscriptionRecordingProcessor,
+)
 
 if not hasattr(inspect, "getargspec"):
     def _getargspec(func):
@@ -144,6 +147,10 @@ class IdentityBindingScenarioTest(ScenarioTest):
                          replay_patches=patches)
         # The test SDK's own list includes its broken msrestazure patch; use ours alone.
         self.replay_patches = patches
+        # The emulator already uses the mock subscription; the test SDK's processor would also
+        # rewrite any other subscription a test names on purpose, so leave IDs as they are.
+        self.recording_processors = [processor for processor in self.recording_processors
+                                     if not isinstance(processor, SubscriptionRecordingProcessor)]
         if saved_recording is not None and not os.path.exists(recording_file):
             with open(recording_file, "wb") as recording:
                 recording.write(saved_recording)
