@@ -93,25 +93,21 @@ def check_service_account(namespace: str, name: str) -> None:
 
 def validate_client_id(value: str) -> str:
     """Return the identity's client ID lower-cased, or raise ValueError if it is not a GUID."""
-    text = value.strip()
-
-    if _GUID.fullmatch(text) is None:
-        raise ValueError(
-            f"Invalid client ID '{text}'. Expected the managed identity's client ID, a GUID "
-            "such as 'az identity show --resource-group RG --name IDENTITY --query clientId "
-            "-o tsv' prints.")
-
-    return text.lower()
+    return _identity_guid(value, "client ID", "clientId")
 
 
 def validate_tenant_id(value: str) -> str:
     """Return the identity's tenant ID lower-cased, or raise ValueError if it is not a GUID."""
+    return _identity_guid(value, "tenant ID", "tenantId")
+
+
+def _identity_guid(value, label, query_field):
     text = value.strip()
 
     if _GUID.fullmatch(text) is None:
         raise ValueError(
-            f"Invalid tenant ID '{text}'. Expected the managed identity's tenant ID, a GUID "
-            "such as 'az identity show --resource-group RG --name IDENTITY --query tenantId "
+            f"Invalid {label} '{text}'. Expected the managed identity's {label}, a GUID "
+            f"such as 'az identity show --resource-group RG --name IDENTITY --query {query_field} "
             "-o tsv' prints.")
 
     return text.lower()
