@@ -7,7 +7,19 @@ CONFIG_SECTION = "identity_binding"
 
 def _transport_settings(cli_ctx):
     read_timeout = cli_ctx.config.get(CONFIG_SECTION, "read_timeout", None)
-    return {"read_timeout": float(read_timeout)} if read_timeout else {}
+    if not read_timeout:
+        return {}
+    try:
+        seconds = float(read_timeout)
+    except ValueError:
+        seconds = 0
+    if seconds <= 0:
+        from azure.cli.core.azclierror import InvalidArgumentValueError
+        raise InvalidArgumentValueError(
+            f"The read timeout '{read_timeout}' (identity_binding.read_timeout or AZURE_IDENTITY_BINDING_READ_TIMEOUT) "
+            "is not a positive number of seconds. Set it with 'az config set identity_binding.read_timeout=60' or "
+            "remove it with 'az config unset identity_binding.read_timeout'.")
+    return {"read_timeout": seconds}
 
 
 def cf_identity_bindings(cli_ctx, *_, subscription_id=None):

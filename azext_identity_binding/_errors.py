@@ -13,6 +13,7 @@ from azure.cli.core.azclierror import (
     AzureResponseError,
     BadRequestError,
     ForbiddenError,
+    ManualInterrupt,
     ResourceNotFoundError,
     ValidationError,
 )
@@ -82,14 +83,21 @@ def is_missing_cluster(error):
     return (code or "").lower() in ("resourcenotfound", "parentresourcenotfound", "resourcegroupnotfound")
 
 
-def from_transport_error(error, action, check_command=None):
+def from_transport_error(error, action, check_command=None,
+                         check_reason="The request may still have reached Azure"):
     """Return the CLI error for a request that got no usable response (reset, timeout, refused)."""
     detail = getattr(error, "message", None) or error
     message = (f"{action} failed: no response from the service after the CLI's retries "
                f"({type(error).__name__}: {detail}).")
     if check_command:
-        message += f" The request may still have reached Azure; check the binding with: {check_command}"
+        message += f" {check_reason}; check the binding with: {check_command}"
     return AzureConnectionError(message)
+
+
+def interrupted(action, check_command):
+    """Return the CLI error for Ctrl-C while a request was on its way."""
+    return ManualInterrupt(f"Stopped while {action[:1].lower() + action[1:]}. The request may already have reached "
+                           f"Azure; check the binding with: {check_command}")
 
 
 def from_polling_error(error, description, inspect_command):
@@ -99,8 +107,8 @@ def from_polling_error(error, description, inspect_command):
     http_status = f", HTTP {status}" if status else ""
     return AzureResponseError(
         f"Lost track of the operation {description}: {message} ({code or 'no error code'}{http_status}, from "
-        f"{describe_request(error)}). The operation may still be running in Azure; check the binding with: "
-        f"{inspect_command}")
+        f"{describe_request(error)}). The operation may have finished or may still be running in Azure; check the "
+        f"binding with: {inspect_command}")
 
 
 def from_http_error(error, action, *,  # pylint: disable=too-many-return-statements
@@ -124,12 +132,13 @@ def from_http_error(error, action, *,  # pylint: disable=too-many-return-stateme
     if status == 403:
         cluster_scope = (f"cluster '{cluster_name}' in resource group '{resource_group_name}'"
                          if cluster_name else "the cluster")
-        identity_scope = f"identity '{identity_id}'" if identity_id else "the managed identity"
+        # Only a create writes the identity's federated credential.
+        identity_part = f", and '{FIC_WRITE_PERMISSION}' on identity '{identity_id}'" if identity_id else ""
         return ForbiddenError(
-            f"{summary} Creating or deleting a binding needs '{CLUSTER_WRITE_PERMISSION}' (or "
-            f"'Microsoft.ContainerService/managedClusters/identityBindings/*') on {cluster_scope}, and "
-            f"'{FIC_WRITE_PERMISSION}' on {identity_scope}. Ask an owner of those scopes for a role that grants "
-            "them, and check your roles with: az role assignment list --assignee <your-id> --all")
+            f"{summary} This needs '{CLUSTER_WRITE_PERMISSION}' (or "
+            f"'Microsoft.ContainerService/managedClusters/identityBindings/*') on {cluster_scope}{identity_part}. "
+            "Ask an owner of those scopes for a role that grants them, and check your roles with: "
+            "az role assignment list --assignee <your-id> --all")
     if status == 409 and (code or "") == "OperationNotAllowed":
         binding_wait = (f" or, if it is this binding's own create, 'az aks identity-binding wait -g "
                         f"{resource_group_name} --cluster-name {cluster_name} -n {binding_name} --created'"
@@ -162,3 +171,7 @@ def translated(action, check_command=None, **names):
         raise from_http_error(error, action, **names) from error
     except AzureError as error:
         raise from_transport_error(error, action, check_command) from error
+    except KeyboardInterrupt as interrupt:
+        if check_command is None:
+            raise
+        raise interrupted(action, check_command) from interrupt

@@ -30,6 +30,20 @@ def operation_status(error):
     return None
 
 
+def _failed_location_poll(error):
+    """Return 'Failed' if a Location poll answered with a client error, which ends the operation.
+
+    An operation followed through its Location URL reports failure with a 4xx status and an ARM
+    error body instead of a status field. 404, 408 and 429 say nothing about the operation.
+    """
+    status_code = getattr(error, "status_code", None) or 0
+    request = getattr(getattr(error, "response", None), "request", None)
+    if 400 <= status_code < 500 and status_code not in (404, 408, 429) and request is not None \
+            and request.method == "GET" and "/operationresults/" in request.url.lower():
+        return "Failed"
+    return None
+
+
 def wait_for(cli_ctx, poller, *, description, follow_command, inspect_command):
     """Wait for ``poller`` with a progress indicator and return its result.
 
@@ -59,7 +73,7 @@ def wait_for(cli_ctx, poller, *, description, follow_command, inspect_command):
     except HttpResponseError as error:
         if progress:
             progress.stop()
-        status = operation_status(error)
+        status = operation_status(error) or _failed_location_poll(error)
         if status:
             code, message = error_code_and_message(error)
             capitalized_description = description[:1].upper() + description[1:]
@@ -70,7 +84,8 @@ def wait_for(cli_ctx, poller, *, description, follow_command, inspect_command):
     except AzureError as error:
         if progress:
             progress.stop()
-        raise from_transport_error(error, f"Following the operation {description}", inspect_command) from error
+        raise from_transport_error(error, f"Following the operation {description}", inspect_command,
+                                   check_reason="The operation may have finished or may still be running") from error
     if progress:
         progress.end()
     return result

@@ -44,14 +44,15 @@ def create_identity_binding(cmd, client,  # pylint: disable=too-many-positional-
                                                polling=not no_wait)
 
     if no_wait:
-        logger.warning("The binding is being created. Wait for it with: az aks identity-binding wait %s --created",
+        logger.warning("The binding is being created. Wait for it with: az aks identity-binding wait %s --created "
+                       "--interval 5",
                        binding_args)
         return None
 
     binding = wait_for(
         cmd.cli_ctx, poller,
         description=f"creating identity binding '{binding_name}' on cluster '{cluster_name}'",
-        follow_command=f"az aks identity-binding wait {binding_args} --created",
+        follow_command=f"az aks identity-binding wait {binding_args} --created --interval 5",
         inspect_command=f"az aks identity-binding show {binding_args}")
     _log_next_steps(binding_args)
     return binding
@@ -123,12 +124,13 @@ def delete_identity_binding(cmd, client,  # pylint: disable=too-many-positional-
         poller = client.begin_delete(resource_group_name, cluster_name, binding_name, polling=not no_wait)
 
     if no_wait:
-        logger.warning("The binding is being deleted. Wait for it with: az aks identity-binding wait %s --deleted",
+        logger.warning("The binding is being deleted. Wait for it with: az aks identity-binding wait %s --deleted "
+                       "--interval 5",
                        binding_args)
     else:
         wait_for(cmd.cli_ctx, poller,
                  description=f"deleting identity binding '{binding_name}' from cluster '{cluster_name}'",
-                 follow_command=f"az aks identity-binding wait {binding_args} --deleted",
+                 follow_command=f"az aks identity-binding wait {binding_args} --deleted --interval 5",
                  inspect_command=f"az aks identity-binding show {binding_args}")
     _log_credential_note(binding)
     return None

@@ -25,6 +25,10 @@ run() {
   "$@"
 }
 
+# Run az from the work folder: `python -m azure.cli` puts the current folder first on the
+# module path, so from the repository root it would load the sources instead of the wheel.
+cd "$work"
+
 step "Build the wheel and install the extension"
 # setuptools builds in the source tree's build/ folder; start from an empty one so no stale file
 # from an older build ends up in the wheel.

@@ -43,17 +43,20 @@ class InstalledCli:
             "REQUESTS_CA_BUNDLE": emulator.ca_bundle,
         })
         self.az = str(Path(sys.executable).parent / "az")
+        # `python -m azure.cli` puts the current folder first on the module path: run from the
+        # work folder so the installed wheel, not the sources, is what gets tested.
+        self.cwd = str(work)
 
     def run(self, *args, env=None, timeout=120, check=False):
-        result = subprocess.run([self.az, *args], env={**self.env, **(env or {})}, capture_output=True, text=True,
-                                timeout=timeout, check=False)
+        result = subprocess.run([self.az, *args], env={**self.env, **(env or {})}, cwd=self.cwd, capture_output=True,
+                                text=True, timeout=timeout, check=False)
         if check:
             assert result.returncode == 0, result.stderr
         return result
 
     def start(self, *args, env=None):
-        return subprocess.Popen([self.az, *args], env={**self.env, **(env or {})}, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+        return subprocess.Popen([self.az, *args], env={**self.env, **(env or {})}, cwd=self.cwd,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 @pytest.fixture(scope="session")

@@ -50,7 +50,8 @@ def test_ctrl_c_leaves_operation_running(cli):
     assert time.monotonic() - interrupted_at < 5
     assert process.returncode == 1
     assert "the operation goes on in Azure" in stderr
-    assert "az aks identity-binding wait -g ib-rg --cluster-name ib-cluster -n my-first-ib --created" in stderr
+    assert "az aks identity-binding wait -g ib-rg --cluster-name ib-cluster -n my-first-ib --created --interval 5" \
+        in stderr
 
 
 def test_debug_output_has_no_token(cli):
@@ -130,3 +131,27 @@ def test_show_and_delete_by_ids(cli):
     assert shown.stdout.strip() == "my-first-ib"
     assert deleted.returncode == 0
     assert after.returncode == 3
+
+
+def test_ctrl_c_during_request_says_check(cli):
+    cli.emulator.add_fault(method="PUT", path=BINDING_PATH, action="hang", holdSeconds=60, times=0)
+    process = cli.start(*CREATE)
+    deadline = time.monotonic() + 60
+    while not any(entry["method"] == "PUT" for entry in cli.emulator.requests()):
+        assert time.monotonic() < deadline, "the create never sent its PUT"
+        time.sleep(0.2)
+
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+
+    assert process.returncode == 1
+    assert "The request may already have reached Azure" in stderr
+    assert "az aks identity-binding show -g ib-rg --cluster-name ib-cluster -n my-first-ib" in stderr
+
+
+def test_invalid_read_timeout_explained(cli):
+    result = cli.run(*SHOW, env={"AZURE_IDENTITY_BINDING_READ_TIMEOUT": "abc"})
+
+    assert result.returncode == 1
+    assert "The read timeout 'abc'" in result.stderr
+    assert "Traceback" not in result.stderr

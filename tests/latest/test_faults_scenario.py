@@ -99,6 +99,22 @@ class PersistentFaultTest(IdentityBindingScenarioTest):
         with self.assertRaisesRegex(AzureResponseError, "ended in state 'Canceled': Canceled by a newer request."):
             self.cmd(CREATE)
 
+    @with_scenario(faults=[{"method": "DELETE", "path": BINDING, "action": "failOperation",
+                            "error": {"code": "DeleteFailed", "message": "The binding could not be deleted."}}],
+                   bindings=EXISTING_BINDING)
+    def test_delete_operation_failed(self):
+        with self.assertRaisesRegex(AzureResponseError, "Deleting identity binding 'my-first-ib' from cluster "
+                                                        "'ib-cluster' ended in state 'Failed': The binding could not "
+                                                        r"be deleted. \(DeleteFailed\)"):
+            self.cmd(DELETE)
+
+    @with_scenario(faults=[{"method": "DELETE", "path": BINDING, "action": "cancelOperation",
+                            "error": {"code": "OperationCanceled", "message": "Canceled."}}],
+                   bindings=EXISTING_BINDING)
+    def test_delete_operation_canceled(self):
+        with self.assertRaisesRegex(AzureResponseError, "ended in state 'Failed': Canceled."):
+            self.cmd(DELETE)
+
     @with_scenario(faults=[fault("GET", OPERATION, 404, "NotFound", "Operation not found.", times=0)])
     def test_poll_not_found(self):
         with self.assertRaisesRegex(AzureResponseError, "Lost track of the operation creating identity binding "
