@@ -1,4 +1,4 @@
-"""Turning service errors into CLI errors that say what failed and what to do next.
+"""Turning service errors into CLI errors that state what failed and what to do next.
 
 Each function takes an azure-core HttpResponseError (or the details of a finished operation)
 and returns an ``azure.cli.core.azclierror`` instance for the caller to raise. The class sets

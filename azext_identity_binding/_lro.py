@@ -2,7 +2,7 @@
 
 The CLI's own LongRunningOperation would drive a returned poller, but it treats a 404 while
 polling as success for any delete and prints a generic message on Ctrl-C. Driving the poller
-here lets a failed, canceled or interrupted operation say what state the binding is in.
+here lets a failed, canceled or interrupted operation report the state the binding is in.
 """
 
 from azure.cli.core.azclierror import AzureResponseError, ManualInterrupt
@@ -31,10 +31,10 @@ def operation_status(error):
 
 
 def _failed_location_poll(error):
-    """Return 'Failed' if a Location poll answered with a client error, which ends the operation.
+    """Return 'Failed' if a Location poll returned a client error, which ends the operation.
 
     An operation followed through its Location URL reports failure with a 4xx status and an ARM
-    error body instead of a status field. 404, 408 and 429 say nothing about the operation.
+    error body instead of a status field. 404, 408 and 429 tell nothing about the operation.
     """
     status_code = getattr(error, "status_code", None) or 0
     request = getattr(getattr(error, "response", None), "request", None)

@@ -38,7 +38,7 @@ cp "$azdev_config/ext.flake8" "$config_files/ext.flake8"
 
 cd "$root"
 "$venv/bin/python" setup.py -q egg_info > /dev/null 2>&1
-# azdev names an extension after the folder that holds its egg-info.
+# azdev names an extension after the folder that contains its egg-info.
 rm -rf "$AZDEV_EXT_REPO_PATHS"
 mkdir -p "$AZDEV_EXT_REPO_PATHS/identity-binding"
 for item in setup.py README.md HISTORY.rst linter_exclusions.yml identity_binding.egg-info azext_identity_binding; do

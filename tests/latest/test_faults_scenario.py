@@ -25,7 +25,7 @@ THROTTLED = {"headers": {"Retry-After": "1"}}
 
 
 class TransientFaultTest(IdentityBindingScenarioTest):
-    """One failed answer, then success: the CLI's retry policy absorbs it."""
+    """One failed response, then success: the CLI's retry policy absorbs it."""
 
     @with_scenario(faults=[fault("PUT", BINDING, 429, "TooManyRequests", "Throttled.", **THROTTLED)])
     def test_put_throttled_then_created(self):

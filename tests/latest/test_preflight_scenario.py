@@ -161,7 +161,7 @@ class OtherSubscriptionIdentityTest(IdentityBindingScenarioTest):
         self.kwargs["other_id"] = self.kwargs["identity_id"].replace(
             "00000000-0000-0000-0000-000000000000", "11111111-2222-3333-4444-555555555555")
         with self.assertLogs(LOGGER, "WARNING") as logs:
-            # The emulator knows no identity in that subscription, so the PUT itself fails.
+            # The emulator has no identity in that subscription, so the PUT itself fails.
             with self.assertRaisesRegex(BadRequestError, "ManagedIdentityNotFound"):
                 self.cmd("aks identity-binding create -g {rg} --cluster-name {cluster} -n my-first-ib "
                          "--managed-identity-resource-id {other_id}")
