@@ -164,9 +164,9 @@ def wait_identity_binding(client, resource_group_name, cluster_name,  # pylint: 
     while True:
         state = _read_state(client, action, resource_group_name, cluster_name, binding_name,
                             missing_is_expected=bool(deleted or created or exists or custom))
-        if state == _GONE and deleted:
+        if state == _MISSING and deleted:
             return None
-        if state != _GONE:
+        if state != _MISSING:
             if exists:
                 return None
             if state["state"].lower() in ("failed", "canceled"):
@@ -179,7 +179,7 @@ def wait_identity_binding(client, resource_group_name, cluster_name,  # pylint: 
                 return None
 
         if waited >= timeout:
-            last_state = "not found" if state == _GONE else state["state"]
+            last_state = "not found" if state == _MISSING else state["state"]
             raise AzureResponseError(f"Timed out after {timeout} seconds waiting for identity binding "
                                      f"'{binding_name}'; its last state was '{last_state}'. Run the wait again with "
                                      "a larger --timeout.")
@@ -188,22 +188,22 @@ def wait_identity_binding(client, resource_group_name, cluster_name,  # pylint: 
         waited += pause
 
 
-_GONE = "gone"
+_MISSING = "missing"
 
 
 def _read_state(client, action, resource_group_name, cluster_name, binding_name, *, missing_is_expected):
-    """Return {"state", "binding"} for the binding, or _GONE if it or its cluster does not exist."""
+    """Return {"state", "binding"} for the binding, or _MISSING if it or its cluster does not exist."""
     with _errors.translated(action, binding_name=binding_name, cluster_name=cluster_name,
                             resource_group_name=resource_group_name):
         try:
             binding = client.get(resource_group_name, cluster_name, binding_name)
         except HttpResponseError as error:
-            # A 404 for the binding or for its cluster means the binding is gone; any other 404
-            # (such as a missing preview registration) is explained, not waited out.
-            gone = _errors.is_binding_not_found(error) or (error.status_code == 404 and
+            # A 404 for the binding or for its cluster means the binding does not exist. Any other
+            # 404, such as one for a missing preview registration, is explained instead of waited out.
+            missing = _errors.is_binding_not_found(error) or (error.status_code == 404 and
                                                            _errors.is_missing_cluster(error))
-            if gone and missing_is_expected:
-                return _GONE
+            if missing and missing_is_expected:
+                return _MISSING
             raise _not_found_or_error(client, error, action, resource_group_name=resource_group_name,
                                       cluster_name=cluster_name, binding_name=binding_name) from error
     return {"state": (binding.get("properties") or {}).get("provisioningState") or "unknown", "binding": binding}

@@ -3,7 +3,7 @@
 # extension installed from its wheel, against the local ARM emulator.
 #
 # Everything lives under .work/walkthrough (config, extension, certificates, logs); the pinned
-# tools live in .work/venv. The emulator is stopped on exit, whatever happens.
+# tools live in .work/venv. An EXIT trap stops the emulator, also after a failed step.
 # Environment: IB_OPERATION_SECONDS (default 3) sets how long the emulator's operations take.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,8 +30,8 @@ run() {
 cd "$work"
 
 step "Build the wheel and install the extension"
-# setuptools builds in the source tree's build/ folder; start from an empty one so no stale file
-# from an older build ends up in the wheel.
+# setuptools builds in the source tree's build/ folder. Start from an empty one, so no stale
+# file from an older build ends up in the wheel.
 rm -rf "$root/build"
 (cd "$root" && "$python" -m build --wheel --no-isolation --outdir "$work/dist" . > "$work/build.log" 2>&1) \
   || { cat "$work/build.log" >&2; exit 1; }

@@ -124,11 +124,11 @@ def test_show_and_delete_by_ids(cli):
                                       "identity": IDENTITY_ID}])
     binding_id = cli.run(*SHOW, "--query", "id", "-o", "tsv", check=True).stdout.strip()
 
-    shown = cli.run("aks", "identity-binding", "show", "--ids", binding_id, "--query", "name", "-o", "tsv")
+    shown_name = cli.run("aks", "identity-binding", "show", "--ids", binding_id, "--query", "name", "-o", "tsv")
     deleted = cli.run("aks", "identity-binding", "delete", "--ids", binding_id, "--yes")
     after = cli.run(*SHOW)
 
-    assert shown.stdout.strip() == "my-first-ib"
+    assert shown_name.stdout.strip() == "my-first-ib"
     assert deleted.returncode == 0
     assert after.returncode == 3
 

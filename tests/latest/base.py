@@ -147,8 +147,8 @@ class IdentityBindingScenarioTest(ScenarioTest):
                          replay_patches=patches)
         # The test SDK's own list includes its broken msrestazure patch; use ours alone.
         self.replay_patches = patches
-        # The emulator already uses the mock subscription; the test SDK's processor would also
-        # rewrite any other subscription a test names on purpose, so leave IDs as they are.
+        # The emulator already uses the mock subscription. The test SDK's processor would also
+        # rewrite any other subscription a test names on purpose, so IDs stay as they are.
         self.recording_processors = [processor for processor in self.recording_processors
                                      if not isinstance(processor, SubscriptionRecordingProcessor)]
         if saved_recording is not None and not os.path.exists(recording_file):

@@ -29,7 +29,7 @@ MODEL_BY_KIND = {
 def deserialize(obj, model):
     """Deserialize `obj` the way the client reads an API server response."""
     configuration = Configuration()
-    # NOTE: models of kubernetes 37.x validate through pydantic whatever this flag says. The flag
+    # NOTE: models of kubernetes 37.x validate through pydantic whatever this flag is set to. The flag
     # only matters for older clients.
     configuration.client_side_validation = True
     api_client = ApiClient(configuration)

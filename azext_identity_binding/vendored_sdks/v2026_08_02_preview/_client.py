@@ -166,8 +166,8 @@ class IdentityBindingsClient:
         """Create or replace a binding; return an LROPoller whose result is the binding's JSON.
 
         The service returns 201 (created) or 200 (replaced) and reports progress through any of
-        Azure-AsyncOperation, Location and Retry-After; the final state is read from the
-        binding itself (final-state-via: location, with no Location header for a PUT).
+        Azure-AsyncOperation, Location and Retry-After. The final state is read from the binding
+        itself (final-state-via: location, and a PUT's response has no Location header).
         """
         headers = {"Content-Type": "application/json"}
         if if_match:
