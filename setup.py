@@ -27,7 +27,7 @@ setup(
     license="MIT",
     author="identity-binding maintainers",
     classifiers=CLASSIFIERS,
-    python_requires=">=3.9",
+    python_requires=">=3.10",
     packages=find_packages(include=["azext_identity_binding", "azext_identity_binding.*"]),
     package_data={"azext_identity_binding": ["azext_metadata.json"]},
     install_requires=[],
